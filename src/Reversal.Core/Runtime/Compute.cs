@@ -1,0 +1,43 @@
+namespace Reversal.Core.Runtime;
+
+/// <summary>
+/// Process-wide compute settings for the CPU kernels.
+/// </summary>
+/// <remarks>
+/// Every kernel partitions work over independent outputs only (never splits a reduction across threads),
+/// so results are bit-identical for any <see cref="MaxThreads"/> value.
+/// </remarks>
+public static class Compute
+{
+    private static int _maxThreads = Environment.ProcessorCount;
+
+    /// <summary>Upper bound on worker threads a single kernel call may use (default: <see cref="Environment.ProcessorCount"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static int MaxThreads
+    {
+        get => _maxThreads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxThreads));
+            _maxThreads = value;
+        }
+    }
+
+    /// <summary>Parallel options honouring <see cref="MaxThreads"/>.</summary>
+    internal static ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = _maxThreads };
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for every index in [0, <paramref name="count"/>), in parallel when
+    /// <see cref="MaxThreads"/> &gt; 1 and the work is worth it. Each index must write disjoint outputs.
+    /// </summary>
+    internal static void For(int count, Action<int> body)
+    {
+        if (count <= 0) return;
+        if (_maxThreads == 1 || count == 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        Parallel.For(0, count, ParallelOptions, body);
+    }
+}
