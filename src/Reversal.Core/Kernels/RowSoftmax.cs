@@ -1,0 +1,28 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Reversal.Core.Kernels;
+
+/// <summary>
+/// Numerically stable softmax helpers over one row. <see cref="TensorPrimitives.SoftMax{T}(ReadOnlySpan{T}, Span{T})"/>
+/// does not subtract the maximum and overflows for logits above ~88; these do.
+/// </summary>
+internal static class RowSoftmax
+{
+    /// <summary><c>log Σ exp(x)</c> computed as <c>max + log Σ exp(x − max)</c>; −∞ for an empty row.</summary>
+    public static float LogSumExp(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty) return float.NegativeInfinity;
+        float max = TensorPrimitives.Max(x);
+        if (float.IsNegativeInfinity(max)) return max;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
+        return max + (float)Math.Log(sum);
+    }
+
+    /// <summary><c>y = exp(x − lse)</c>, the softmax given the row's log-sum-exp.</summary>
+    public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y)
+    {
+        TensorPrimitives.Subtract(x, lse, y);
+        TensorPrimitives.Exp(y, y);
+    }
+}

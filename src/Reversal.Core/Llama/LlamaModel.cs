@@ -1,0 +1,130 @@
+using Reversal.Core.Attention;
+using Reversal.Core.Autograd;
+using Reversal.Core.NN;
+using Reversal.Core.Objectives;
+using Reversal.Core.Operations;
+using Reversal.Core.Runtime;
+using Reversal.Core.Tensors;
+
+namespace Reversal.Core.Llama;
+
+/// <summary>
+/// A Llama-style causal language model (Hugging Face's <c>LlamaForCausalLM</c>): the decoder stack under <c>model.</c>
+/// and an output head <c>lm_head.weight [V, D]</c> (absent when tied to <c>model.embed_tokens.weight</c>).
+/// </summary>
+/// <remarks>
+/// The model never knows which objective produced a batch: it reads ids, position ids, the attention policy and the
+/// key mask from the <see cref="ObjectiveBatch"/> and returns logits; <see cref="Loss"/> adds the cross-entropy.
+/// </remarks>
+public sealed class LlamaModel : Module
+{
+    private readonly Linear? _head;
+
+    private LlamaModel(LlamaConfig config, SeededRandom random)
+    {
+        Config = config;
+        Backbone = RegisterModule("model", new LlamaBackbone(config, random));
+        if (!config.TieWordEmbeddings)
+            _head = RegisterModule("lm_head", new Linear(config.HiddenSize, config.VocabSize, random, config.InitializerRange));
+        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta);
+    }
+
+    /// <summary>Creates a model with weights drawn from Normal(0, InitializerRange²) (norm gains 1), reproducibly from <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">The config is inconsistent.</exception>
+    public static LlamaModel Create(LlamaConfig config, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        return new LlamaModel(config, new SeededRandom(seed));
+    }
+
+    /// <summary>The hyper-parameters.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>The decoder stack (<c>model.*</c>).</summary>
+    public LlamaBackbone Backbone { get; }
+
+    /// <summary>RoPE tables shared by every layer.</summary>
+    public RotaryEmbedding Rope { get; }
+
+    /// <summary>The output projection <c>[V, D]</c> (the embedding table when tied).</summary>
+    public Parameter HeadWeight => _head?.Weight ?? Backbone.EmbedTokens.Weight;
+
+    /// <summary>Logits <c>[B, T, V]</c> for a prepared batch.</summary>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary, or the batch is longer than the context.</exception>
+    public Tensor Forward(ObjectiveBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Forward(batch.InputIds, batch.BatchSize, batch.SequenceLength, batch.PositionIds, batch.Attention, batch.KeyMask);
+    }
+
+    /// <summary>
+    /// Logits <c>[B, T, V]</c> for <paramref name="inputIds"/> <c>[B·T]</c>. Position ids default to <c>0..T−1</c> per
+    /// row, the policy to causal, and the key mask to all-visible.
+    /// </summary>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary (the message names row and position), the
+    /// sequence or a position id exceeds the context, or lengths disagree.</exception>
+    public Tensor Forward(int[] inputIds, int batchSize, int length, int[]? positionIds = null, AttentionMaskPolicy? policy = null, bool[]? keyMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        var positions = ValidateInputs(inputIds, batchSize, length, positionIds);
+        var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, policy ?? AttentionMaskPolicy.Causal, positions, keyMask);
+        var hidden = Backbone.Forward(inputIds, batchSize, length, context);
+        return Functional.Linear(hidden, HeadWeight);
+    }
+
+    /// <summary>Mean cross-entropy of the batch's counted targets (a scalar tensor on the tape).</summary>
+    public Tensor Loss(ObjectiveBatch batch) => Functional.CrossEntropy(Forward(batch), batch.Targets);
+
+    /// <summary>
+    /// Feeds <paramref name="newIds"/> through the model incrementally using <paramref name="cache"/> (no grad) and returns
+    /// the logits <c>[V]</c> of the last new token.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is outside the vocabulary, or the cache would exceed its capacity.</exception>
+    public float[] ForwardCached(ReadOnlySpan<int> newIds, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        if (newIds.IsEmpty) throw new ArgumentException("ForwardCached needs at least one new token.", nameof(newIds));
+        if (cache.Length + newIds.Length > cache.Capacity)
+            throw new ArgumentException($"Sequence of {cache.Length + newIds.Length} tokens exceeds the KV cache capacity {cache.Capacity}.", nameof(newIds));
+        for (int i = 0; i < newIds.Length; i++)
+            if ((uint)newIds[i] >= (uint)Config.VocabSize)
+                throw new ArgumentException($"Token id {newIds[i]} at position {cache.Length + i} is outside the vocabulary [0, {Config.VocabSize}).", nameof(newIds));
+        using (GradMode.NoGrad())
+        {
+            var hidden = Backbone.ForwardCached(newIds, cache, Rope);
+            int width = Config.HiddenSize;
+            var last = Tensor.FromArray(hidden.AsSpan().Slice((newIds.Length - 1) * width, width).ToArray(), 1, width);
+            return Functional.Linear(last, HeadWeight).ToArray();
+        }
+    }
+
+    /// <summary>An empty KV cache sized for this model (capacity defaults to the context length).</summary>
+    public KvCache CreateKvCache(int? capacity = null) => new(Config, capacity ?? Config.MaxPositionEmbeddings);
+
+    /// <summary>Checks ids, lengths and positions; returns the position ids (defaulted to 0..T−1 per row).</summary>
+    private int[] ValidateInputs(int[] inputIds, int batchSize, int length, int[]? positionIds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        if (inputIds.Length != batchSize * length)
+            throw new ArgumentException($"{inputIds.Length} input ids do not form a [{batchSize}, {length}] batch.", nameof(inputIds));
+        if (length > Config.MaxPositionEmbeddings)
+            throw new ArgumentException($"Sequence length {length} exceeds the model's context of {Config.MaxPositionEmbeddings} tokens (MaxPositionEmbeddings).", nameof(length));
+        for (int i = 0; i < inputIds.Length; i++)
+            if ((uint)inputIds[i] >= (uint)Config.VocabSize)
+                throw new ArgumentException($"Token id {inputIds[i]} at row {i / length}, position {i % length} is outside the vocabulary [0, {Config.VocabSize}).", nameof(inputIds));
+        if (positionIds is null)
+        {
+            positionIds = new int[inputIds.Length];
+            for (int i = 0; i < positionIds.Length; i++) positionIds[i] = i % length;
+            return positionIds;
+        }
+        if (positionIds.Length != inputIds.Length)
+            throw new ArgumentException($"{positionIds.Length} position ids for {inputIds.Length} tokens.", nameof(positionIds));
+        for (int i = 0; i < positionIds.Length; i++)
+            if ((uint)positionIds[i] >= (uint)Config.MaxPositionEmbeddings)
+                throw new ArgumentException($"Position id {positionIds[i]} at row {i / length}, position {i % length} is outside the context [0, {Config.MaxPositionEmbeddings}).", nameof(positionIds));
+        return positionIds;
+    }
+}

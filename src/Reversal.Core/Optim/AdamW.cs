@@ -1,0 +1,94 @@
+using Reversal.Core.NN;
+
+namespace Reversal.Core.Optim;
+
+/// <summary>
+/// Adam with decoupled weight decay (Loshchilov and Hutter), matching <c>torch.optim.AdamW</c>:
+/// <c>θ ← θ − η·λ·θ</c> (only for parameters of rank ≥ 2: matrices and embeddings, never norm gains), then
+/// <c>m ← β₁m + (1−β₁)g</c>, <c>v ← β₂v + (1−β₂)g²</c>,
+/// <c>θ ← θ − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)</c>.
+/// </summary>
+public sealed class AdamW : Optimizer
+{
+    private readonly float[][] _m;
+    private readonly float[][] _v;
+
+    /// <summary>Creates the optimiser.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    public AdamW(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-8, double weightDecay = 0.01)
+        : base(parameters, learningRate)
+    {
+        ValidateHyperParameters(learningRate, beta1, beta2, epsilon, weightDecay);
+        Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon; WeightDecay = weightDecay;
+        _m = Parameters.Select(p => new float[p.Count]).ToArray();
+        _v = Parameters.Select(p => new float[p.Count]).ToArray();
+    }
+
+    /// <summary>Checks AdamW hyper-parameters.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    public static void ValidateHyperParameters(double learningRate, double beta1, double beta2, double epsilon, double weightDecay)
+    {
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Learning rate must be a finite, non-negative number.");
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1).");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be finite and non-negative.");
+    }
+
+    /// <summary>First-moment decay β₁.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Second-moment decay β₂.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε added to the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Decoupled weight decay λ (applied to rank ≥ 2 parameters only).</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>First moments, one buffer per parameter (for checkpoints).</summary>
+    public IReadOnlyList<float[]> FirstMoments => _m;
+
+    /// <summary>Second moments, one buffer per parameter (for checkpoints).</summary>
+    public IReadOnlyList<float[]> SecondMoments => _v;
+
+    /// <summary>Restores the step count (with the moments, which are written in place through <see cref="FirstMoments"/> and <see cref="SecondMoments"/>).</summary>
+    public void RestoreStepCount(long steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        StepCount = steps;
+    }
+
+    /// <inheritdoc />
+    public override void Step()
+    {
+        StepCount++;
+        double lr = LearningRate;
+        float b1 = (float)Beta1, b2 = (float)Beta2;
+        float correction1 = (float)(1 - Math.Pow(Beta1, StepCount));
+        float correction2 = (float)(1 - Math.Pow(Beta2, StepCount));
+        float stepSize = (float)(lr / correction1);
+        float inverseSqrtCorrection2 = 1f / MathF.Sqrt(correction2);
+        float eps = (float)Epsilon;
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            if (p.Grad is null) continue;
+            var theta = p.AsSpan();
+            var g = p.Grad.AsSpan();
+            var m = _m[i].AsSpan();
+            var v = _v[i].AsSpan();
+            float decay = p.Rank >= 2 ? (float)(1 - lr * WeightDecay) : 1f;
+            for (int j = 0; j < theta.Length; j++)
+            {
+                float gj = g[j];
+                m[j] = b1 * m[j] + (1 - b1) * gj;
+                v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+                float denominator = MathF.Sqrt(v[j]) * inverseSqrtCorrection2 + eps;
+                theta[j] = theta[j] * decay - stepSize * m[j] / denominator;
+            }
+        }
+    }
+}

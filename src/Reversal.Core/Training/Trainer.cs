@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Reversal.Core.Llama;
+using Reversal.Core.Objectives;
+using Reversal.Core.Optim;
+using Reversal.Core.Runtime;
+using Reversal.Core.Tensors;
+
+namespace Reversal.Core.Training;
+
+/// <summary>
+/// Runs the training loop Prepare → Forward → loss → Backward → clip → Step over a data set, for any
+/// <see cref="ITrainingObjective"/>. Build one with <see cref="For"/>.
+/// </summary>
+/// <example><code>
+/// var trainer = Trainer.For(model)
+///     .WithObjective(new NextTokenPrediction())
+///     .WithOptimizer(o => o.AdamW(lr: 3e-3).ClipGradNorm(1.0))
+///     .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
+///     .Build();
+/// TrainingReport report = trainer.Fit(data, epochs: 40, batchSize: 64);
+/// </code></example>
+public sealed class Trainer
+{
+    private readonly double? _maxGradNorm;
+    private readonly Func<long, ILearningRateSchedule> _scheduleFactory;
+    private readonly ILogger _logger;
+    private readonly IProgress<TrainingProgress>? _progress;
+    private readonly int _accumulation;
+    private readonly double _baseLearningRate;
+    private ILearningRateSchedule _schedule;
+    private SeededRandom _dataRandom;
+    private SeededRandom _objectiveRandom;
+
+    internal Trainer(LlamaModel model, ITrainingObjective objective, Optimizer optimizer, double? maxGradNorm,
+        Func<long, ILearningRateSchedule> scheduleFactory, ILogger logger, IProgress<TrainingProgress>? progress, long seed,
+        SpecialTokenIds specialTokens, int accumulation)
+    {
+        Model = model; Objective = objective; Optimizer = optimizer; _maxGradNorm = maxGradNorm;
+        _scheduleFactory = scheduleFactory; _logger = logger; _progress = progress; _accumulation = accumulation;
+        SpecialTokens = specialTokens;
+        _baseLearningRate = optimizer.LearningRate;
+        _schedule = scheduleFactory(0);
+        var root = new SeededRandom(seed);
+        _dataRandom = root.Fork();
+        _objectiveRandom = root.Fork();
+    }
+
+    /// <summary>Starts building a trainer for <paramref name="model"/>.</summary>
+    public static TrainerBuilder For(LlamaModel model) => new(model);
+
+    /// <summary>The model being trained.</summary>
+    public LlamaModel Model { get; }
+
+    /// <summary>The objective preparing every batch.</summary>
+    public ITrainingObjective Objective { get; }
+
+    /// <summary>The optimiser (its <see cref="Optimizer.StepCount"/> is the global step).</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Special token ids handed to the objective.</summary>
+    public SpecialTokenIds SpecialTokens { get; }
+
+    /// <summary>The base learning rate (the schedule multiplies it).</summary>
+    public double BaseLearningRate => _baseLearningRate;
+
+    /// <summary>
+    /// One optimizer step on <paramref name="examples"/>: prepares <c>accumulation</c> micro-batches, runs forward and
+    /// backward on each (gradients weighted by counted targets), clips, and updates the weights.
+    /// </summary>
+    /// <exception cref="ArgumentException">The examples are empty or unusable by the objective.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradients are not finite; the weights are untouched.</exception>
+    public StepResult TrainStep(IReadOnlyList<TokenSequence> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0) throw new ArgumentException("TrainStep needs at least one example.", nameof(examples));
+        long step = Optimizer.StepCount + 1;
+        var context = new ObjectiveContext(_objectiveRandom, SpecialTokens, Model.Config.MaxPositionEmbeddings);
+        int parts = Math.Min(_accumulation, examples.Count);
+        var batches = new ObjectiveBatch[parts];
+        for (int i = 0; i < parts; i++)
+        {
+            int from = (int)((long)examples.Count * i / parts), to = (int)((long)examples.Count * (i + 1) / parts);
+            batches[i] = Objective.Prepare(Slice(examples, from, to), context);
+        }
+        long totalCounted = batches.Sum(b => (long)b.CountedTargets);
+        Optimizer.ZeroGrad();
+        double loss = 0;
+        long tokens = 0;
+        foreach (var batch in batches)
+        {
+            var lossTensor = Model.Loss(batch);
+            double value = lossTensor.Item();
+            if (!double.IsFinite(value))
+            {
+                Optimizer.ZeroGrad();
+                throw new TrainingDivergedException(step, value, $"the loss of the '{batch.ObjectiveName}' batch is not finite");
+            }
+            double weight = totalCounted == 0 ? 0 : (double)batch.CountedTargets / totalCounted;
+            loss += weight * value;
+            tokens += batch.TokenCount;
+            if (weight > 0) lossTensor.Backward(Tensor.Scalar((float)weight));
+        }
+        double norm;
+        try
+        {
+            norm = _maxGradNorm is double max ? GradientClipping.ClipGlobalNorm(Optimizer.Parameters, max) : GradientClipping.GlobalNorm(Optimizer.Parameters);
+            if (!double.IsFinite(norm)) throw new NonFiniteGradientException(norm);
+        }
+        catch (NonFiniteGradientException e)
+        {
+            Optimizer.ZeroGrad();
+            throw new TrainingDivergedException(step, loss, "the gradients are not finite", e);
+        }
+        double lr = _baseLearningRate * _schedule.Multiplier(Optimizer.StepCount);
+        Optimizer.LearningRate = lr;
+        Optimizer.Step();
+        _logger.LogDebug("step {Step} {Objective} loss {Loss:F4} grad-norm {Norm:F3} lr {Lr:G4}", step, batches[^1].ObjectiveName, loss, norm, lr);
+        return new StepResult(step, loss, norm, lr, tokens, batches[^1].ObjectiveName);
+    }
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> passes over <paramref name="data"/>, shuffled every epoch by the trainer's
+    /// seed, in batches of <paramref name="batchSize"/> examples (the last batch of an epoch may be smaller).
+    /// Cancellation is honoured between steps: the report then has <see cref="TrainingReport.Cancelled"/> set.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is empty or a size is not positive.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradients are not finite.</exception>
+    public TrainingReport Fit(IReadOnlyList<TokenSequence> data, int epochs, int batchSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0) throw new ArgumentException("Fit needs a non-empty data set.", nameof(data));
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int batchesPerEpoch = (data.Count + batchSize - 1) / batchSize;
+        long totalSteps = (long)batchesPerEpoch * epochs;
+        _schedule = _scheduleFactory(Optimizer.StepCount + totalSteps);
+        _logger.LogInformation("Training {Parameters:N0} parameters with {Objective} on {Examples} examples: {Epochs} epochs × {Batches} batches of {BatchSize}",
+            Model.ParameterCount, Objective.Name, data.Count, epochs, batchesPerEpoch, batchSize);
+
+        var losses = new List<double>((int)Math.Min(totalSteps, int.MaxValue));
+        var objectives = new List<string>(losses.Capacity);
+        long tokens = 0;
+        var clock = Stopwatch.StartNew();
+        var order = new int[data.Count];
+        int epochsDone = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            _dataRandom.Shuffle(order.AsSpan());
+            double epochLoss = 0;
+            int epochSteps = 0;
+            for (int start = 0; start < order.Length; start += batchSize)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning("Training cancelled at step {Step} (epoch {Epoch})", Optimizer.StepCount, epoch);
+                    return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, Cancelled: true);
+                }
+                int count = Math.Min(batchSize, order.Length - start);
+                var batch = new TokenSequence[count];
+                for (int i = 0; i < count; i++) batch[i] = data[order[start + i]];
+                var result = TrainStep(batch);
+                losses.Add(result.Loss);
+                objectives.Add(result.Objective);
+                tokens += result.Tokens;
+                epochLoss += result.Loss;
+                epochSteps++;
+                _progress?.Report(new TrainingProgress(result.Step, totalSteps, epoch, result.Loss, result.LearningRate,
+                    result.GradientNorm, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds), result.Objective));
+            }
+            epochsDone = epoch;
+            _logger.LogInformation("epoch {Epoch}/{Epochs}: mean loss {Loss:F4}, {TokensPerSecond:N0} tok/s",
+                epoch, epochs, epochLoss / Math.Max(1, epochSteps), tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+        }
+        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, Cancelled: false);
+    }
+
+    private static TokenSequence[] Slice(IReadOnlyList<TokenSequence> items, int from, int to)
+    {
+        var slice = new TokenSequence[to - from];
+        for (int i = from; i < to; i++) slice[i - from] = items[i];
+        return slice;
+    }
+}

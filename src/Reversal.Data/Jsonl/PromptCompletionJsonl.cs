@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Reversal.Data.IO;
+
+namespace Reversal.Data.Jsonl;
+
+/// <summary>
+/// Reads and writes prompt/completion JSONL: one <c>{"prompt": "...", "completion": "..."}</c> object a line, the
+/// format of the Berglund reversal-curse data and of most fine-tuning sets.
+/// </summary>
+public static class PromptCompletionJsonl
+{
+    /// <summary>Name of the prompt field.</summary>
+    public const string PromptField = "prompt";
+
+    /// <summary>Name of the completion field.</summary>
+    public const string CompletionField = "completion";
+
+    // Escapes only what JSON requires (quotes, backslashes, control characters); other text, including non-ASCII,
+    // is written as is. This reproduces the Berglund files byte for byte.
+    private static readonly JavaScriptEncoder s_encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonDocumentOptions s_documentOptions = new() { AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// Reads every record of a prompt/completion JSONL file. Blank lines are skipped; every other line must be a
+    /// JSON object with string <c>"prompt"</c> and <c>"completion"</c> fields (other fields are ignored). The file
+    /// must be UTF-8 (a byte-order mark is allowed); lines may end in <c>\n</c> or <c>\r\n</c>.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The records in file order.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="JsonlFormatException">A line is not valid UTF-8 or JSON, is not an object, lacks a field or
+    /// has a non-string one; or the file contains no records. The message names the file and the line.</exception>
+    public static IReadOnlyList<PromptCompletion> Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"JSONL file '{path}' was not found.", path);
+
+        byte[] bytes = File.ReadAllBytes(path);
+        int position = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        var rows = new List<PromptCompletion>();
+        int lineNumber = 0;
+        while (position < bytes.Length)
+        {
+            lineNumber++;
+            int newline = bytes.AsSpan(position).IndexOf((byte)'\n');
+            int end = newline < 0 ? bytes.Length : position + newline;
+            int start = position;
+            position = newline < 0 ? bytes.Length : end + 1;
+            if (end > start && bytes[end - 1] == (byte)'\r') end--;
+
+            var line = new ReadOnlyMemory<byte>(bytes, start, end - start);
+            if (IsBlank(line.Span)) continue;
+            rows.Add(ParseLine(path, lineNumber, line));
+        }
+
+        if (rows.Count == 0) throw new JsonlFormatException(path, null, "contains no records");
+        return rows.AsReadOnly();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> as JSONL, one <c>{"prompt": ..., "completion": ...}</c> object a line, UTF-8
+    /// without byte-order mark, <c>\n</c> line ends. The file is replaced atomically (temporary file in the same
+    /// folder, flushed to disk, renamed over the target): if anything fails, the previous file is left intact.
+    /// </summary>
+    /// <param name="path">The file to write; missing parent folders are created.</param>
+    /// <param name="rows">The records to write.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rows"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or invalid, or a row is null.</exception>
+    /// <exception cref="UnauthorizedAccessException">The target is read-only or its folder is not writable.</exception>
+    /// <exception cref="IOException">The target is a folder or the write failed.</exception>
+    public static void Write(string path, IEnumerable<PromptCompletion> rows)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(rows);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true)
+            {
+                NewLine = "\n",
+            };
+            int index = 0;
+            foreach (PromptCompletion row in rows)
+            {
+                if (row is null) throw new ArgumentException($"The row at index {index} is null.", nameof(rows));
+                writer.Write("{\"" + PromptField + "\": \"");
+                writer.Write(JsonEncodedText.Encode(row.Prompt, s_encoder).ToString());
+                writer.Write("\", \"" + CompletionField + "\": \"");
+                writer.Write(JsonEncodedText.Encode(row.Completion, s_encoder).ToString());
+                writer.Write("\"}");
+                writer.WriteLine();
+                index++;
+            }
+        });
+    }
+
+    private static PromptCompletion ParseLine(string path, int lineNumber, ReadOnlyMemory<byte> line)
+    {
+        if (!Utf8.IsValid(line.Span)) throw new JsonlFormatException(path, lineNumber, "not valid UTF-8");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line, s_documentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonlFormatException(path, lineNumber, $"not valid JSON ({ex.Message})", ex);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new JsonlFormatException(path, lineNumber, $"expected a JSON object, found {root.ValueKind}");
+            string prompt = RequiredString(path, lineNumber, root, PromptField);
+            string completion = RequiredString(path, lineNumber, root, CompletionField);
+            return new PromptCompletion(prompt, completion);
+        }
+    }
+
+    private static string RequiredString(string path, int lineNumber, JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value))
+            throw new JsonlFormatException(path, lineNumber, $"'{name}' is missing");
+        if (value.ValueKind != JsonValueKind.String)
+            throw new JsonlFormatException(path, lineNumber, $"'{name}' must be a string, found {value.ValueKind}");
+        return value.GetString()!;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (byte b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+using Reversal.Core.Tensors;
+
+namespace Reversal.Core.Tests.Reference;
+
+/// <summary>Deterministic test inputs (System.Random with a fixed seed, Box-Muller normals) and float/double conversions.</summary>
+public static class TestData
+{
+    /// <summary><paramref name="count"/> samples of Normal(<paramref name="mean"/>, <paramref name="std"/>²) as float32.</summary>
+    public static float[] Normal(int seed, int count, double std = 1.0, double mean = 0.0)
+    {
+        var random = new Random(seed);
+        var result = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+            result[i] = (float)(mean + std * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+        }
+        return result;
+    }
+
+    /// <summary>Uniform integers in [0, <paramref name="maxExclusive"/>).</summary>
+    public static int[] Ints(int seed, int count, int maxExclusive)
+    {
+        var random = new Random(seed);
+        var result = new int[count];
+        for (int i = 0; i < count; i++) result[i] = random.Next(maxExclusive);
+        return result;
+    }
+
+    /// <summary>A leaf tensor of normal samples that requires grad.</summary>
+    public static Tensor Leaf(int seed, params int[] shape) =>
+        Tensor.FromArray(Normal(seed, Size(shape)), shape).RequireGrad();
+
+    /// <summary>A tensor of normal samples that does not require grad.</summary>
+    public static Tensor Constant(int seed, params int[] shape) => Tensor.FromArray(Normal(seed, Size(shape)), shape);
+
+    /// <summary>Number of elements of a shape.</summary>
+    public static int Size(IReadOnlyList<int> shape)
+    {
+        int n = 1;
+        foreach (int d in shape) n *= d;
+        return n;
+    }
+
+    /// <summary>Widens float32 values to float64 (exactly).</summary>
+    public static double[] ToDouble(ReadOnlySpan<float> x)
+    {
+        var result = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) result[i] = x[i];
+        return result;
+    }
+
+    /// <summary>Bit patterns of the elements (for bit-identity assertions that also distinguish −0 and NaN payloads).</summary>
+    public static int[] Bits(ReadOnlySpan<float> x)
+    {
+        var result = new int[x.Length];
+        for (int i = 0; i < x.Length; i++) result[i] = BitConverter.SingleToInt32Bits(x[i]);
+        return result;
+    }
+}
