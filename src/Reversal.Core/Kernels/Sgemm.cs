@@ -53,7 +53,7 @@ public static unsafe class Sgemm
     }
 
     /// <summary>Depth of one k block: the packed A block is Mc×Kc, a packed B micro-panel Kc×NR.</summary>
-    private const int Kc = 256;
+    internal static int Kc = 256; internal static int DefaultMcX = 128; internal static bool IrOuter;
 
     /// <summary>Upper bound on the rows of one tile (and of the per-thread packed A block).</summary>
     private const int MaxMc = 256;
@@ -297,7 +297,7 @@ public static unsafe class Sgemm
     /// </summary>
     private static void Plan(Job job, int m, int n, int k, int mr, int nr, int threads)
     {
-        const int DefaultMc = 128;
+        int DefaultMc = DefaultMcX;
         int mu = (m + mr - 1) / mr, nu = (n + nr - 1) / nr;    // micro-tile rows / columns
         int maxMu = MaxMc / mr;
         int tm0 = Math.Max(1, (mu * mr + DefaultMc - 1) / DefaultMc);
@@ -373,7 +373,7 @@ public static unsafe class Sgemm
         // Per-thread packed A block (Mc × Kc), pinned so that its address is stable.
         bool ownBuffer = !t_packAInUse;
         float[] packA;
-        int needA = MaxMc * Kc + AlignSlack;
+        int needA = MaxMc * 1024 + AlignSlack;
         if (ownBuffer)
         {
             packA = t_packA ??= GC.AllocateUninitializedArray<float>(needA, pinned: true);
@@ -426,6 +426,34 @@ public static unsafe class Sgemm
             int kc = Math.Min(Kc, k - pc);
             PackABlock(mr, job.TransA, job.A, job.Lda, i0, rows, pc, kc, bufA);
             bool load = job.Accumulate || pc > 0;
+            if (IrOuter)
+            {
+            for (int ir = 0; ir < rows; ir += mr)
+            {
+                int nrows = Math.Min(mr, rows - ir);
+                for (int jr = 0; jr < cols; jr += nr)
+                {
+                int ncols = Math.Min(nr, cols - jr);
+                float* pb = bTile + (nint)(jr / nr) * k * nr + (nint)pc * nr;
+                    float* pa = bufA + (nint)ir * kc;
+                    float* cp = cTile + (nint)ir * ldc + jr;
+                    if (nrows == mr && ncols == nr)
+                    {
+                        TK.Run(kc, pa, pb, cp, ldc, load);
+                    }
+                    else
+                    {
+                        if (load)
+                            for (int r = 0; r < nrows; r++)
+                                new ReadOnlySpan<float>(cp + (nint)r * ldc, ncols).CopyTo(new Span<float>(edgeTile + r * nr, ncols));
+                        TK.Run(kc, pa, pb, edgeTile, nr, load);
+                        for (int r = 0; r < nrows; r++)
+                            new ReadOnlySpan<float>(edgeTile + r * nr, ncols).CopyTo(new Span<float>(cp + (nint)r * ldc, ncols));
+                    }
+                }
+            }
+            continue;
+            }
             for (int jr = 0; jr < cols; jr += nr)
             {
                 int ncols = Math.Min(nr, cols - jr);

@@ -2,7 +2,7 @@ using Reversal.Core.Attention;
 using Reversal.Core.Objectives;
 using Reversal.Core.Operations;
 
-namespace Reversal.Objectives.NextToken;
+namespace Reversal.Objectives;
 
 /// <summary>
 /// A right-padded <c>[B, T]</c> batch under construction for shifted (input i → target i+1) objectives: padding ids,
@@ -48,10 +48,11 @@ internal sealed class CausalBatchLayout
         new(Batch, _length, InputIds, PositionIds, Targets, policy, KeyMask, name);
 
     /// <summary>
-    /// Validates examples for a shifted objective and returns the padded input length (longest example − 1).
+    /// Validates examples for a shifted objective and returns the padded input length: the longest example − 1 (its
+    /// last token is only a target), or the longest example when <paramref name="inputsIncludeLastToken"/>.
     /// </summary>
     /// <exception cref="ArgumentException">No examples, an example shorter than 2 tokens, or one longer than the context.</exception>
-    public static int CheckExamples(IReadOnlyList<TokenSequence> examples, ObjectiveContext context)
+    public static int CheckExamples(IReadOnlyList<TokenSequence> examples, ObjectiveContext context, bool inputsIncludeLastToken = false)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(context);
@@ -62,10 +63,11 @@ internal sealed class CausalBatchLayout
             var example = examples[i] ?? throw new ArgumentException($"Example {i} is null.", nameof(examples));
             if (example.Length < 2)
                 throw new ArgumentException($"Example {i} has {example.Length} token(s); next-token objectives need at least 2 (an input and a target).", nameof(examples));
-            if (example.Length - 1 > context.MaxSequenceLength)
-                throw new SequenceTooLongException(i, example.Length - 1, context.MaxSequenceLength);
-            longest = Math.Max(longest, example.Length);
+            int positions = inputsIncludeLastToken ? example.Length : example.Length - 1;
+            if (positions > context.MaxSequenceLength)
+                throw new SequenceTooLongException(i, positions, context.MaxSequenceLength);
+            longest = Math.Max(longest, positions);
         }
-        return longest - 1;
+        return longest;
     }
 }

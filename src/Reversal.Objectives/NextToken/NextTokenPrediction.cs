@@ -2,7 +2,7 @@ using Reversal.Core.Attention;
 using Reversal.Core.Objectives;
 using Reversal.Core.Operations;
 
-namespace Reversal.Objectives.NextToken;
+namespace Reversal.Objectives;
 
 /// <summary>
 /// Plain next-token prediction under a causal mask: input <c>x[0..L−2]</c>, target <c>x[1..L−1]</c>, so output

@@ -49,7 +49,8 @@ public static class Compare
     /// <summary>Asserts every element of <paramref name="actual"/> is within <paramref name="tolerance"/> of <paramref name="expected"/>.</summary>
     public static void Close(ReadOnlySpan<float> actual, IReadOnlyList<double> expected, Tolerance tolerance, string what)
     {
-        Assert.That(actual.Length, Is.EqualTo(expected.Count), $"{what}: element count");
+        int length = actual.Length;
+        Assert.That(length, Is.EqualTo(expected.Count), $"{what}: element count");
         int failures = 0;
         double worst = 0;
         var report = new StringBuilder();
@@ -61,8 +62,14 @@ public static class Compare
             if (++failures <= 8)
                 report.Append(CultureInfo.InvariantCulture, $"\n  [{i}] actual {actual[i]:R}, expected {expected[i]:R}, |diff| {error:g3}");
         }
+        // TEMP-LOG
+        {
+            double worstRel = 0;
+            for (int i = 0; i < length; i++) worstRel = Math.Max(worstRel, Math.Abs(actual[i] - expected[i]) / (tolerance.Atol + tolerance.Rtol * Math.Abs(expected[i]) + 1e-300));
+            File.AppendAllText("/tmp/tol.log", $"{TestContext.CurrentContext.Test.FullName}\t{what}\tmaxdiff={worst:g3}\tratio={worstRel:g3}\n");
+        }
         Assert.That(failures, Is.EqualTo(0),
-            () => $"{what}: {failures} of {actual.Length} elements outside {tolerance} (max |diff| {worst:g3}):{report}");
+            () => $"{what}: {failures} of {length} elements outside {tolerance} (max |diff| {worst:g3}):{report}");
     }
 
     /// <summary>Asserts the float arrays are bit-identical.</summary>

@@ -1,7 +1,7 @@
 using Reversal.Core.Attention;
 using Reversal.Core.Objectives;
 using Reversal.Core.Runtime;
-using Reversal.Objectives.NextToken;
+using Reversal.Objectives;
 
 namespace Reversal.Objectives.Tests.NextToken;
 

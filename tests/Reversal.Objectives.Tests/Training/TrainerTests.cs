@@ -3,7 +3,7 @@ using Reversal.Core.Objectives;
 using Reversal.Core.Optim;
 using Reversal.Core.Runtime;
 using Reversal.Core.Training;
-using Reversal.Objectives.NextToken;
+using Reversal.Objectives;
 
 namespace Reversal.Objectives.Tests.Training;
 
