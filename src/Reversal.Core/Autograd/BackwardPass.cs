@@ -14,9 +14,18 @@ internal static class BackwardPass
             throw new InvalidOperationException("Backward() was called on a tensor that does not require grad: no parameter or input with RequiresGrad took part in computing it (or it was computed under GradMode.NoGrad()).");
 
         var order = TopologicalOrder(root);
-        var rootGrad = Tape.GradTensor(root);
-        if (seed is null) rootGrad.AsSpan().Fill(1f);
-        else seed.CopyTo(rootGrad.AsSpan());
+        // Add (not overwrite): when the root is itself a leaf, its Grad may already hold accumulated gradients.
+        var rootGrad = Tape.GradSpan(root);
+        if (seed is null)
+        {
+            for (int i = 0; i < rootGrad.Length; i++) rootGrad[i] += 1f;
+        }
+        else
+        {
+            var upstream = new float[rootGrad.Length];
+            seed.CopyTo(upstream);
+            TensorMath.AddInto(rootGrad, upstream);
+        }
 
         using (GradMode.NoGrad())
         {

@@ -19,6 +19,19 @@ internal static class RowSoftmax
         return max + (float)Math.Log(sum);
     }
 
+    /// <summary>
+    /// <c>y = x − logΣexp(x)</c> computed as <c>(x − max) − log Σ exp(x − max)</c>, so large logits keep full float32
+    /// precision (subtracting a rounded log-sum-exp near ±1000 would lose ~3e−5).
+    /// </summary>
+    public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> y)
+    {
+        float max = TensorPrimitives.Max(x);
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
+        float logSum = (float)Math.Log(sum);
+        for (int i = 0; i < x.Length; i++) y[i] = (x[i] - max) - logSum;
+    }
+
     /// <summary><c>y = exp(x − lse)</c>, the softmax given the row's log-sum-exp.</summary>
     public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y)
     {

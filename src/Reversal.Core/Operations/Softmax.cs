@@ -48,8 +48,7 @@ public static partial class Functional
         float[] xb = x.Buffer, yb = output.Buffer; int xo = x.Offset;
         Compute.For(rows, r =>
         {
-            var xr = xb.AsSpan(xo + r * dim, dim);
-            TensorPrimitives.Subtract(xr, RowSoftmax.LogSumExp(xr), yb.AsSpan(r * dim, dim));
+            RowSoftmax.LogSoftmax(xb.AsSpan(xo + r * dim, dim), yb.AsSpan(r * dim, dim));
         });
         return Tape.Record(output, "LogSoftmax", [x], grad =>
         {

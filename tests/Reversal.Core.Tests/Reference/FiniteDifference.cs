@@ -62,12 +62,6 @@ public static class Compare
             if (++failures <= 8)
                 report.Append(CultureInfo.InvariantCulture, $"\n  [{i}] actual {actual[i]:R}, expected {expected[i]:R}, |diff| {error:g3}");
         }
-        // TEMP-LOG
-        {
-            double worstRel = 0;
-            for (int i = 0; i < length; i++) worstRel = Math.Max(worstRel, Math.Abs(actual[i] - expected[i]) / (tolerance.Atol + tolerance.Rtol * Math.Abs(expected[i]) + 1e-300));
-            File.AppendAllText("/tmp/tol.log", $"{TestContext.CurrentContext.Test.FullName}\t{what}\tmaxdiff={worst:g3}\tratio={worstRel:g3}\n");
-        }
         Assert.That(failures, Is.EqualTo(0),
             () => $"{what}: {failures} of {length} elements outside {tolerance} (max |diff| {worst:g3}):{report}");
     }
