@@ -1,0 +1,41 @@
+namespace Reversal.Demo;
+
+/// <summary>The demo's command-line settings.</summary>
+internal sealed record DemoSettings
+{
+    /// <summary>A Berglund-layout folder to use instead of generated data (null: generate).</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Objectives to train, in order: any of ntp, bico, abi.</summary>
+    public IReadOnlyList<string> Objectives { get; init; } = ["ntp", "bico", "abi"];
+
+    /// <summary>Epochs over the training file per objective.</summary>
+    public int Epochs { get; init; } = 40;
+
+    /// <summary>Model preset: tiny or small.</summary>
+    public string Preset { get; init; } = "tiny";
+
+    /// <summary>Seed of data generation, initialisation, data order and objective randomness.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Compute threads (default: all cores).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Output folder for results.md and results.json (null: none written).</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>People per subset of the generated data.</summary>
+    public int People { get; init; } = 30;
+
+    /// <summary>Training templates per person of the generated data.</summary>
+    public int Templates { get; init; } = 30;
+
+    /// <summary>Examples per optimizer step.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>Evaluate only the first N rows of each test split (null: all).</summary>
+    public int? EvaluateMax { get; init; }
+}

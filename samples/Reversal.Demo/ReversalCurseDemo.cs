@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Reversal.Core.Llama;
+using Reversal.Core.Objectives;
+using Reversal.Core.Runtime;
+using Reversal.Core.Training;
+using Reversal.Data.Examples;
+using Reversal.Data.ReversalCurse;
+using Reversal.Data.Tokenization;
+using Reversal.Evaluation.Reports;
+using Reversal.Evaluation.ReversalCurse;
+using Reversal.Objectives;
+using Spectre.Console;
+
+namespace Reversal.Demo;
+
+/// <summary>
+/// The main job: data (generated or Berglund), a word tokenizer, one from-scratch model per objective trained the
+/// same way, evaluation of every reversal split, and one results table.
+/// </summary>
+internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole console)
+{
+    public int Run(CancellationToken cancellationToken)
+    {
+        Compute.MaxThreads = settings.Threads;
+        var clock = Stopwatch.StartNew();
+        var dataset = LoadData();
+        var texts = dataset.Train.Concat(dataset.TestSplits.Values.SelectMany(s => s)).Select(r => r.Prompt + " " + r.Completion);
+        var tokenizer = WordTokenizer.Fit(texts, new WordTokenizerOptions { AdditionalSpecialTokens = BlankInfillingTokens.TokenTexts });
+        var examples = PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train);
+        int longest = examples.Max(e => e.Length);
+        var config = CreateConfig(tokenizer.VocabSize, ContextFor(longest));
+        var infillTokens = BlankInfillingTokens.From(tokenizer.TokenToId);
+        console.MarkupLine($"[grey]{dataset.Train.Count:N0} training rows, vocabulary {tokenizer.VocabSize:N0}, longest example {longest} tokens; " +
+                           $"{settings.Preset} model ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Epochs} epochs, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} threads[/]");
+
+        var report = new ReversalCurseReport();
+        foreach (string name in settings.Objectives)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (objective, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
+            var model = LlamaModel.Create(config, settings.Seed);
+            var training = Train(name, model, objective, tokenizer.SpecialTokens, examples, cancellationToken);
+            if (training.Cancelled) return 130;
+            var result = Evaluate(name, model, tokenizer, dataset, decoders, cancellationToken);
+            report.Add(name, result);
+            console.MarkupLine($"[green]{name}[/]: final loss {training.FinalLoss:F4}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
+        }
+
+        console.WriteLine();
+        console.Write(ResultsTable.Render(report));
+        console.MarkupLine($"[grey]Chance is rank@1 of a uniform guess over the split's distinct completions. Total time {clock.Elapsed.TotalMinutes:F1} min.[/]");
+        if (settings.OutputDirectory is string output)
+        {
+            report.WriteTo(output);
+            console.MarkupLine($"Wrote [blue]{Path.Combine(output, "results.md")}[/] and [blue]{Path.Combine(output, "results.json")}[/].");
+        }
+        return 0;
+    }
+
+    private ReversalCurseDataset LoadData()
+    {
+        if (settings.DataDirectory is string directory)
+        {
+            console.MarkupLine($"Data: Berglund layout from [blue]{Markup.Escape(directory)}[/]");
+            return ReversalCurseDataset.Load(directory);
+        }
+        var generated = new FictitiousPeopleGenerator(new FictitiousPeopleOptions
+        {
+            Seed = settings.Seed, PeoplePerSubset = settings.People, TrainTemplatesPerPerson = settings.Templates,
+        }).Generate();
+        console.MarkupLine($"Data: generated {generated.People.Count} fictitious people ({settings.People} per subset p2d / d2p / both), {settings.Templates} training templates each, seed {settings.Seed}");
+        if (settings.OutputDirectory is string output) generated.WriteTo(Path.Combine(output, "data"));
+        return generated;
+    }
+
+    private LlamaConfig CreateConfig(int vocab, int context) => settings.Preset switch
+    {
+        "tiny" => LlamaConfig.Tiny(vocab) with { MaxPositionEmbeddings = context },
+        "small" => LlamaConfig.Small(vocab) with { MaxPositionEmbeddings = context },
+        _ => throw new ArgumentException($"Unknown preset '{settings.Preset}'; choose tiny or small."),
+    };
+
+    /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair).</summary>
+    private static int ContextFor(int longest) => Math.Max(64, 2 * longest);
+
+    private TrainingReport Train(string name, LlamaModel model, ITrainingObjective objective, SpecialTokenIds special,
+        TokenSequence[] examples, CancellationToken cancellationToken)
+    {
+        TrainingReport? report = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"train {name,-4}");
+                var progress = new InlineProgress<TrainingProgress>(p =>
+                {
+                    task.MaxValue = p.TotalSteps;
+                    task.Value = p.Step;
+                    task.Description = $"train {name,-4} epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
+                });
+                var trainer = Trainer.For(model)
+                    .WithObjective(objective)
+                    .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
+                    .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
+                    .WithSpecialTokens(special)
+                    .WithSeed(settings.Seed)
+                    .WithProgress(progress)
+                    .Build();
+                report = trainer.Fit(examples, settings.Epochs, settings.BatchSize, cancellationToken);
+            });
+        return report!;
+    }
+
+    private Reversal.Evaluation.ReversalCurse.ReversalCurseResult Evaluate(string name, LlamaModel model, ITokenizer tokenizer,
+        ReversalCurseDataset dataset, IReadOnlyList<Reversal.Core.Generation.ICompletionDecoder> decoders, CancellationToken cancellationToken)
+    {
+        var evaluator = new ReversalCurseEvaluator(model, tokenizer, new ReversalCurseEvaluatorOptions { MaxPerSplit = settings.EvaluateMax });
+        Reversal.Evaluation.ReversalCurse.ReversalCurseResult? result = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"eval  {name,-4}");
+                var progress = new InlineProgress<EvaluationProgress>(p =>
+                {
+                    task.Description = $"eval  {name,-4} {p.Split,-11} {p.Stage,-13}";
+                    task.MaxValue = p.SplitCount;
+                    task.Value = p.SplitIndex + p.Fraction;
+                });
+                result = evaluator.Evaluate(dataset, decoders, progress, cancellationToken);
+            });
+        return result!;
+    }
+}
+
+/// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
