@@ -208,7 +208,7 @@ public static unsafe class Sgemm
     private sealed class Job
     {
         public float* A, B, C, PackedB;
-        public int Lda, Ldb, Ldc, M, K;
+        public int Lda, Ldb, Ldc, M, K, Kc;
         public bool TransA, TransB, Accumulate;
         public KernelKind Kind;
 
@@ -267,6 +267,8 @@ public static unsafe class Sgemm
                 job.A = a; job.B = b; job.C = c; job.PackedB = Align64(packedRaw);
                 job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.K = k;
                 job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
+                int kBlocks = (k + Kc - 1) / Kc;
+                job.Kc = Math.Min(Kc, RoundUp((k + kBlocks - 1) / kBlocks, 8));
 
                 for (int j0 = 0; j0 < n; j0 += chunkCols)
                 {
@@ -297,43 +299,40 @@ public static unsafe class Sgemm
     /// </summary>
     private static void Plan(Job job, int m, int n, int k, int mr, int nr, int threads)
     {
-        int DefaultMc = DefaultMcX;
         int mu = (m + mr - 1) / mr, nu = (n + nr - 1) / nr;    // micro-tile rows / columns
-        int maxMu = MaxMc / mr;
-        int tm0 = Math.Max(1, (mu * mr + DefaultMc - 1) / DefaultMc);
+        int maxMt = MaxMc / mr;
         if (threads <= 1)
         {
-            SetGrid(job, mu, nu, tm0, 1, mr, nr);
+            int tm = (mu + DefaultMcX / mr - 1) / (DefaultMcX / mr);
+            SetGrid(job, mu, nu, (mu + tm - 1) / tm, nu, mr, nr);
             return;
         }
 
-        // Cost model in micro-tile·k units: compute mt·nt per tile, plus packing the tile's A rows (≈ mt / 4) and a
-        // fixed per-tile overhead; makespan = rounds of `threads` tiles × largest tile.
+        // Cost of a tile of mt × nt micro-tiles, in units of one micro-tile over the whole k: the compute mt·nt,
+        // packing its rows of A (≈ mt/4), streaming its B panels from L3 (≈ 0.4·nt) and a fixed overhead. The
+        // makespan of dynamically claimed tiles is about (rounds + ½) tiles, which favours several tiles per thread.
         double best = double.MaxValue;
-        int bestTm = tm0, bestTn = 1;
-        int tmLo = Math.Max(1, (mu + maxMu - 1) / maxMu);
-        for (int tm = tmLo; tm <= Math.Min(mu, tm0 + 4 * threads); tm++)
+        int bestMt = Math.Min(maxMt, mu), bestNt = nu;
+        for (int tn = 1; tn <= Math.Min(nu, 4 * threads); tn++)
         {
-            int mt = (mu + tm - 1) / tm;
-            if (mt > maxMu) continue;
-            int realTm = (mu + mt - 1) / mt;
-            for (int tn = 1; tn <= Math.Min(nu, 4 * threads); tn++)
+            int nt = (nu + tn - 1) / tn;
+            if ((nu + nt - 1) / nt != tn) continue;
+            int tmLo = (mu + maxMt - 1) / maxMt;
+            for (int tm = tmLo; tm <= Math.Min(mu, tmLo + 16 * threads); tm++)
             {
-                int nt = (nu + tn - 1) / tn;
-                int realTn = (nu + nt - 1) / nt;
-                int tiles = realTm * realTn;
-                int rounds = (tiles + threads - 1) / threads;
-                double tile = mt * (double)nt + mt * 0.25 + 2.0 * 256 / Math.Max(k, 1);
-                double cost = rounds * tile;
-                if (cost < best * 0.999) { best = cost; bestTm = realTm; bestTn = realTn; }
+                int mt = (mu + tm - 1) / tm;
+                if ((mu + mt - 1) / mt != tm) continue;
+                int rounds = (tm * tn + threads - 1) / threads;
+                double tile = mt * (double)nt + 0.25 * mt + 0.4 * nt + 128.0 / k;
+                double cost = (rounds + 0.5) * tile;
+                if (cost < best * 0.999) { best = cost; bestMt = mt; bestNt = nt; }
             }
         }
-        SetGrid(job, mu, nu, bestTm, bestTn, mr, nr);
+        SetGrid(job, mu, nu, bestMt, bestNt, mr, nr);
     }
 
-    private static void SetGrid(Job job, int mu, int nu, int tm, int tn, int mr, int nr)
+    private static void SetGrid(Job job, int mu, int nu, int mt, int nt, int mr, int nr)
     {
-        int mt = Math.Min(MaxMc / mr, (mu + tm - 1) / tm), nt = (nu + tn - 1) / tn;
         job.Mc = mt * mr;
         job.Nc = nt * nr;
         job.TilesM = (mu + mt - 1) / mt;
@@ -421,9 +420,9 @@ public static unsafe class Sgemm
         float* cTile = job.C + (nint)i0 * ldc + job.J0 + jc;
         float* bTile = job.PackedB + (nint)(jc / nr) * k * nr;
 
-        for (int pc = 0; pc < k; pc += Kc)
+        for (int pc = 0; pc < k; pc += job.Kc)
         {
-            int kc = Math.Min(Kc, k - pc);
+            int kc = Math.Min(job.Kc, k - pc);
             PackABlock(mr, job.TransA, job.A, job.Lda, i0, rows, pc, kc, bufA);
             bool load = job.Accumulate || pc > 0;
             if (IrOuter)

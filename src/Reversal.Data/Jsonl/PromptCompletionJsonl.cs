@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using Reversal.Data.IO;
+using Reversal.Core.IO;
 
 namespace Reversal.Data.Jsonl;
 

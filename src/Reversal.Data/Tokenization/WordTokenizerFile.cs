@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Reversal.Data.IO;
+using Reversal.Core.IO;
 
 namespace Reversal.Data.Tokenization;
 

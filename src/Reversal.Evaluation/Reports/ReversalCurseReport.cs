@@ -1,8 +1,8 @@
+using Reversal.Core.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Reversal.Core.Generation;
-using Reversal.Evaluation.IO;
 using Reversal.Evaluation.ReversalCurse;
 
 namespace Reversal.Evaluation.Reports;
@@ -143,8 +143,8 @@ public sealed class ReversalCurseReport
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
-        AtomicTextFile.Write(Path.Combine(directory, MarkdownFileName), ToMarkdown());
-        AtomicTextFile.Write(Path.Combine(directory, JsonFileName), ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFileName), ToMarkdown());
+        AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ToJson());
     }
 
     /// <summary>Every split any objective has, Berglund splits first.</summary>

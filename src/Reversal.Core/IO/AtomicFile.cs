@@ -1,4 +1,4 @@
-namespace Reversal.Data.IO;
+namespace Reversal.Core.IO;
 
 /// <summary>
 /// Writes files so that a reader (or a crash) never observes a half-written file: the content goes to a
@@ -9,7 +9,7 @@ namespace Reversal.Data.IO;
 /// writer throws, the temporary file is deleted and the previous target, if any, is left untouched. A read-only
 /// target is refused up front on every platform (POSIX would otherwise let the rename replace it).
 /// </remarks>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Size of the buffer of the temporary file's stream.</summary>
     private const int BufferSize = 64 * 1024;
@@ -68,5 +68,19 @@ internal static class AtomicFile
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="text"/> in UTF-8 without a byte-order mark.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or not a valid path.</exception>
+    /// <exception cref="UnauthorizedAccessException">The target exists and is read-only, or the folder is not writable.</exception>
+    /// <exception cref="IOException">The target is a folder, or the write or the rename failed.</exception>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Write(path, stream =>
+        {
+            var bytes = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+            stream.Write(bytes);
+        });
     }
 }

@@ -1,11 +1,13 @@
-namespace Reversal.Data.Tests;
+using NUnit.Framework;
+
+namespace Reversal.TestSupport;
 
 /// <summary>
 /// Locates the shared data folder (<c>../shared/data</c> next to the repository) used by the real-data tests.
 /// Walks up from the test binaries to the folder holding <c>Reversal.Training.sln</c> and looks at its parent's
 /// <c>shared/data</c>. Every lookup returns null when the data is absent, so callers can Assert.Ignore.
 /// </summary>
-internal static class SharedData
+public static class SharedData
 {
     private const string SolutionFile = "Reversal.Training.sln";
 

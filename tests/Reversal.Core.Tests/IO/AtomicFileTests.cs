@@ -1,7 +1,7 @@
 using System.Text;
-using Reversal.Data.IO;
+using Reversal.Core.IO;
 
-namespace Reversal.Data.Tests.IO;
+namespace Reversal.Core.Tests.IO;
 
 public class AtomicFileTests
 {

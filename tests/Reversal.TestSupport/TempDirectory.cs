@@ -1,11 +1,11 @@
-namespace Reversal.Data.Tests;
+namespace Reversal.TestSupport;
 
 /// <summary>A fresh folder under the system temp folder, deleted (with its content) on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reversal-data-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reversal-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
@@ -15,6 +15,7 @@ internal sealed class TempDirectory : IDisposable
     /// <summary>A path inside the folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Deletes the folder and everything in it (best effort).</summary>
     public void Dispose()
     {
         try
