@@ -1,121 +1,217 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Buffers;
 using Reversal.Core.Runtime;
 
 namespace Reversal.Core.Kernels;
 
 /// <summary>
-/// Scaled-dot-product attention with an <see cref="Attention.AttentionMaskPolicy"/>, forward and backward, computed row
-/// by row: for each query only one row of scores (length Tk) exists at a time, so memory beyond the operands is
-/// O(Tk) per worker plus one log-sum-exp per (row, head). Work is split over (batch row, kv head) pairs, each of
-/// which owns its outputs and gradients, so results do not depend on the thread count.
+/// Tiled scaled-dot-product attention with an <see cref="Attention.AttentionMaskPolicy"/>, forward and backward.
+/// Queries are processed in blocks of <see cref="QueryBlock"/> rows; each block's scores against its visible key range
+/// are computed with SGEMM, soft-maxed in place, and multiplied into the output. Memory beyond the operands is
+/// <c>O(QueryBlock · Tk)</c> per worker plus one log-sum-exp per (row, head): the <c>T × T</c> matrix never exists.
 /// </summary>
 /// <remarks>
-/// Forward, per query m of head h: <c>s_n = scale · q̃_mᵀ k̃_n</c> over visible keys (q̃, k̃ standard or mirrored per
-/// pair), <c>L_m = logΣexp(s)</c>, <c>o_m = Σ_n exp(s_n − L_m) v_n</c>. A query with no visible key outputs zeros.
-/// Backward, with <c>D_m = dO_mᵀ o_m</c> and <c>p_n = exp(s_n − L_m)</c>: <c>dv_n += p_n dO_m</c>,
-/// <c>ds_n = p_n (dO_mᵀ v_n − D_m)</c>, <c>dq̃_m += scale · ds_n k̃_n</c>, <c>dk̃_n += scale · ds_n q̃_m</c>, with the
-/// q̃/k̃ gradients routed to the standard or mirrored buffers like the scores.
+/// <para><b>Key ranges.</b> Every policy's visible keys of a row are a prefix <c>[0, KeyEnd)</c>; a block only touches
+/// <c>[0, E)</c> with E the largest KeyEnd of its rows, so causal blocks skip every key tile above the diagonal.</para>
+/// <para><b>Mirrored RoPE.</b> A pair uses the sine-negated rotation when the key's position is after the query's. For a
+/// block, the standard scores are needed only for keys up to the last one whose position is ≤ the block's largest
+/// query position (<c>stdEnd</c>), and the mirrored scores only from the first key whose position is greater than the
+/// block's smallest query position (<c>flipStart</c>). For BICO (positions = indices) these ranges overlap only on the
+/// diagonal block, so a BICO pass costs about one full bidirectional pass.</para>
+/// <para><b>Backward</b> recomputes each block's probabilities from the saved log-sum-exp (no probability matrix is
+/// kept): <c>dV += Pᵀ dO</c>, <c>dP = dO Vᵀ</c>, <c>dS = P ∘ (dP − rowsum(dO ∘ O)) · scale</c>, then dS is split into its
+/// standard and mirrored parts for <c>dQ̃ += dS K̃</c> and <c>dK̃ += dSᵀ Q̃</c>.</para>
+/// <para><b>Determinism.</b> Work is split over (batch row, kv head) tasks, each owning its outputs and gradients and
+/// walking its blocks in a fixed order; SGEMM calls inside a task run on the task's thread. Results are bit-identical
+/// for every thread count.</para>
 /// </remarks>
 internal static class AttentionKernel
 {
+    /// <summary>Query rows per block.</summary>
+    public const int QueryBlock = 32;
+
     /// <summary>Writes <c>output [B, Tq, H, d]</c> and <c>logSumExp [B, H, Tq]</c>.</summary>
     public static void Forward(AttentionProblem p, float[] output, float[] logSumExp)
     {
-        int d = p.HeadDim;
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
         Compute.For(p.Batch * p.KvHeads, task =>
         {
             int b = task / p.KvHeads, kvh = task % p.KvHeads;
-            var scores = new float[p.KeyLength];
-            for (int g = 0; g < p.Group; g++)
+            var pool = ArrayPool<float>.Shared;
+            float[] scores = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(p.Mirrors ? QueryBlock * ld : 1);
+            try
             {
-                int h = kvh * p.Group + g;
-                for (int t = 0; t < p.QueryLength; t++)
+                for (int g = 0; g < p.Group; g++)
                 {
-                    int end = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
-                    float lse = ScoreRow(p, b, h, kvh, t, end, scores);
-                    logSumExp[p.StatIndex(b, h, t)] = lse;
-                    var o = output.AsSpan(p.QueryIndex(b, t, h), d);
-                    o.Clear();
-                    if (float.IsNegativeInfinity(lse)) continue;
-                    for (int n = 0; n < end; n++)
+                    int h = kvh * p.Group + g;
+                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
                     {
-                        if (!p.KeyVisible(b, n)) continue;
-                        float weight = MathF.Exp(scores[n] - lse);
-                        TensorPrimitives.MultiplyAdd(p.Value.AsSpan(p.KeyIndex(b, n, kvh), d), weight, o, o);
+                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            var row = scores.AsSpan(r * ld, block.End);
+                            float lse = RowSoftmax.LogSumExp(row);
+                            logSumExp[p.StatIndex(b, h, m0 + r)] = lse;
+                            if (float.IsNegativeInfinity(lse)) row.Clear();
+                            else RowSoftmax.ExpShifted(row, lse, row);
+                        }
+                        var o = output.AsSpan(p.QueryIndex(b, m0, h));
+                        if (block.End == 0)
+                        {
+                            for (int r = 0; r < rows; r++) o.Slice(r * qStride, d).Clear();
+                            continue;
+                        }
+                        Sgemm.Multiply(false, false, rows, d, block.End, scores, ld,
+                            p.Value.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, o, qStride);
                     }
                 }
+            }
+            finally
+            {
+                pool.Return(scores);
+                pool.Return(mirrored);
             }
         });
     }
 
     /// <summary>
-    /// Accumulates gradients into the (rotated-space) query and key buffers and the value buffer, given the forward
-    /// output, its statistics and <c>dOutput [B, Tq, H, d]</c>. Requires <c>Tq == Tk</c> and no query offset.
+    /// Accumulates the gradients of the rotated queries and keys (standard and mirrored parts) and of the values, given
+    /// the forward output, its log-sum-exp and <c>dOutput [B, Tq, H, d]</c>. Requires <c>Tq == Tk</c> and no query offset.
     /// </summary>
     public static void Backward(AttentionProblem p, float[] output, float[] logSumExp, float[] dOutput,
         float[] dQueryStandard, float[]? dQueryMirrored, float[] dKeyStandard, float[]? dKeyMirrored, float[] dValue)
     {
-        int d = p.HeadDim;
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
         float scale = p.Scale;
         Compute.For(p.Batch * p.KvHeads, task =>
         {
             int b = task / p.KvHeads, kvh = task % p.KvHeads;
-            var scores = new float[p.KeyLength];
-            for (int g = 0; g < p.Group; g++)
+            var pool = ArrayPool<float>.Shared;
+            float[] probs = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(QueryBlock * ld), dScores = pool.Rent(QueryBlock * ld);
+            int kv0 = p.KeyIndex(b, 0, kvh);
+            try
             {
-                int h = kvh * p.Group + g;
-                for (int t = 0; t < p.QueryLength; t++)
+                for (int g = 0; g < p.Group; g++)
                 {
-                    float lse = logSumExp[p.StatIndex(b, h, t)];
-                    if (float.IsNegativeInfinity(lse)) continue;
-                    int end = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
-                    ScoreRow(p, b, h, kvh, t, end, scores);
-                    int qi = p.QueryIndex(b, t, h);
-                    var dO = dOutput.AsSpan(qi, d);
-                    float delta = TensorPrimitives.Dot(dO, output.AsSpan(qi, d));
-                    for (int n = 0; n < end; n++)
+                    int h = kvh * p.Group + g;
+                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
                     {
-                        if (!p.KeyVisible(b, n)) continue;
-                        int ki = p.KeyIndex(b, n, kvh);
-                        float prob = MathF.Exp(scores[n] - lse);
-                        var dv = dValue.AsSpan(ki, d);
-                        TensorPrimitives.MultiplyAdd(dO, prob, dv, dv);
-                        float ds = prob * (TensorPrimitives.Dot(dO, p.Value.AsSpan(ki, d)) - delta) * scale;
-                        bool mirrored = p.Mirrored(b, t, n);
-                        var q = (mirrored ? p.QueryMirrored! : p.QueryStandard).AsSpan(qi, d);
-                        var k = (mirrored ? p.KeyMirrored! : p.KeyStandard).AsSpan(ki, d);
-                        var dq = (mirrored ? dQueryMirrored! : dQueryStandard).AsSpan(qi, d);
-                        var dk = (mirrored ? dKeyMirrored! : dKeyStandard).AsSpan(ki, d);
-                        TensorPrimitives.MultiplyAdd(k, ds, dq, dq);
-                        TensorPrimitives.MultiplyAdd(q, ds, dk, dk);
+                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored);
+                        int end = block.End;
+                        if (end == 0) continue;
+                        int q0 = p.QueryIndex(b, m0, h);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            var row = probs.AsSpan(r * ld, end);
+                            float lse = logSumExp[p.StatIndex(b, h, m0 + r)];
+                            if (float.IsNegativeInfinity(lse)) row.Clear();
+                            else RowSoftmax.ExpShifted(row, lse, row);
+                        }
+                        var dO = dOutput.AsSpan(q0);
+                        // dV[0:E] += Pᵀ · dO
+                        Sgemm.Multiply(true, false, end, d, rows, probs, ld, dO, qStride, dValue.AsSpan(kv0), kStride, accumulate: true);
+                        // dP = dO · V[0:E]ᵀ
+                        Sgemm.Multiply(false, true, rows, end, d, dO, qStride, p.Value.AsSpan(kv0), kStride, dScores, ld);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int t = m0 + r;
+                            float delta = System.Numerics.Tensors.TensorPrimitives.Dot(dOutput.AsSpan(q0 + r * qStride, d), output.AsSpan(q0 + r * qStride, d));
+                            var pr = probs.AsSpan(r * ld, end);
+                            var ds = dScores.AsSpan(r * ld, end);
+                            var dsMirrored = mirrored.AsSpan(r * ld, end);
+                            for (int n = 0; n < end; n++)
+                            {
+                                float value = pr[n] * (ds[n] - delta) * scale;
+                                bool isMirrored = p.Mirrors && p.Mirrored(b, t, n);
+                                // Standard part goes to dScores (reused), mirrored part to 'mirrored'.
+                                ds[n] = isMirrored ? 0f : value;
+                                dsMirrored[n] = isMirrored ? value : 0f;
+                            }
+                        }
+                        if (block.StandardEnd > 0)
+                        {
+                            int n1 = block.StandardEnd;
+                            Sgemm.Multiply(false, false, rows, d, n1, dScores, ld, p.KeyStandard.AsSpan(kv0), kStride,
+                                dQueryStandard.AsSpan(q0), qStride, accumulate: true);
+                            Sgemm.Multiply(true, false, n1, d, rows, dScores, ld, p.QueryStandard.AsSpan(q0), qStride,
+                                dKeyStandard.AsSpan(kv0), kStride, accumulate: true);
+                        }
+                        if (block.MirroredStart < end)
+                        {
+                            int n0 = block.MirroredStart, width = end - n0, k0 = p.KeyIndex(b, n0, kvh);
+                            Sgemm.Multiply(false, false, rows, d, width, mirrored.AsSpan(n0), ld, p.KeyMirrored.AsSpan(k0), kStride,
+                                dQueryMirrored.AsSpan(q0), qStride, accumulate: true);
+                            Sgemm.Multiply(true, false, width, d, rows, mirrored.AsSpan(n0), ld, p.QueryMirrored.AsSpan(q0), qStride,
+                                dKeyMirrored.AsSpan(k0), kStride, accumulate: true);
+                        }
                     }
                 }
+            }
+            finally
+            {
+                pool.Return(probs);
+                pool.Return(mirrored);
+                pool.Return(dScores);
             }
         });
     }
 
-    /// <summary>Fills <c>scores[0..end)</c> for visible keys and returns the row's log-sum-exp (−∞ when none is visible).</summary>
-    private static float ScoreRow(AttentionProblem p, int b, int h, int kvh, int t, int end, float[] scores)
+    /// <summary>The key ranges a block touched.</summary>
+    /// <param name="End">Keys <c>[0, End)</c> may be visible to some row of the block.</param>
+    /// <param name="StandardEnd">Standard-rotation scores were computed for <c>[0, StandardEnd)</c>.</param>
+    /// <param name="MirroredStart">Mirrored-rotation scores were computed for <c>[MirroredStart, End)</c>.</param>
+    private readonly record struct BlockRange(int End, int StandardEnd, int MirroredStart);
+
+    /// <summary>
+    /// Fills <c>scores[r, 0:End)</c> (row stride Tk) with the scaled score of every visible pair and −∞ elsewhere, using
+    /// <paramref name="mirroredScratch"/> for the mirrored-rotation products.
+    /// </summary>
+    private static BlockRange ScoreBlock(AttentionProblem p, int b, int h, int kvh, int m0, int rows, float[] scores, float[] mirroredScratch)
     {
-        int d = p.HeadDim, qi = p.QueryIndex(b, t, h);
-        float scale = p.Scale, max = float.NegativeInfinity;
-        var qStd = p.QueryStandard.AsSpan(qi, d);
-        var qMir = p.Mirrors ? p.QueryMirrored.AsSpan(qi, d) : default;
-        for (int n = 0; n < end; n++)
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
+        int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
+        for (int r = 0; r < rows; r++)
         {
-            if (!p.KeyVisible(b, n)) continue;
-            int ki = p.KeyIndex(b, n, kvh);
-            float s = p.Mirrored(b, t, n)
-                ? TensorPrimitives.Dot(qMir, p.KeyMirrored.AsSpan(ki, d))
-                : TensorPrimitives.Dot(qStd, p.KeyStandard.AsSpan(ki, d));
-            s *= scale;
-            scores[n] = s;
-            if (s > max) max = s;
+            int t = m0 + r;
+            end = Math.Max(end, p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength));
+            int position = p.QueryPositions[b * p.QueryLength + t];
+            minPosition = Math.Min(minPosition, position);
+            maxPosition = Math.Max(maxPosition, position);
         }
-        if (float.IsNegativeInfinity(max)) return max;
-        double sum = 0;
-        for (int n = 0; n < end; n++)
-            if (p.KeyVisible(b, n)) sum += MathF.Exp(scores[n] - max);
-        return max + (float)Math.Log(sum);
+        int standardEnd = end, mirroredStart = end;
+        if (p.Mirrors)
+        {
+            standardEnd = 0;
+            mirroredStart = end;
+            var keyPositions = p.KeyPositions.AsSpan(b * p.KeyLength, p.KeyLength);
+            for (int n = 0; n < end; n++)
+            {
+                if (keyPositions[n] <= maxPosition) standardEnd = n + 1;
+                if (keyPositions[n] > minPosition && mirroredStart == end) mirroredStart = n;
+            }
+        }
+        if (end == 0) return new BlockRange(0, 0, 0);
+        int q0 = p.QueryIndex(b, m0, h);
+        if (standardEnd > 0)
+            Sgemm.Multiply(false, true, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride,
+                p.KeyStandard.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, scores, ld);
+        if (mirroredStart < end)
+            Sgemm.Multiply(false, true, rows, end - mirroredStart, d, p.QueryMirrored.AsSpan(q0), qStride,
+                p.KeyMirrored.AsSpan(p.KeyIndex(b, mirroredStart, kvh)), kStride, mirroredScratch.AsSpan(mirroredStart), ld);
+        float scale = p.Scale;
+        for (int r = 0; r < rows; r++)
+        {
+            int t = m0 + r;
+            int rowEnd = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
+            var row = scores.AsSpan(r * ld, end);
+            var mirroredRow = p.Mirrors ? mirroredScratch.AsSpan(r * ld, end) : default;
+            for (int n = 0; n < end; n++)
+            {
+                if (n >= rowEnd || !p.KeyVisible(b, n)) { row[n] = float.NegativeInfinity; continue; }
+                row[n] = scale * (p.Mirrors && p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
+            }
+        }
+        return new BlockRange(end, standardEnd, mirroredStart);
     }
 }
