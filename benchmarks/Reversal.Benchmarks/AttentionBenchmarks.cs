@@ -1,21 +1,14 @@
 using BenchmarkDotNet.Attributes;
+using Reversal.Benchmarks.Workloads;
 using Reversal.Core.Attention;
-using Reversal.Core.Operations;
-using Reversal.Core.Runtime;
-using Reversal.Core.Tensors;
 
 namespace Reversal.Benchmarks;
 
-/// <summary>
-/// Forward + backward of one attention call (RoPE inside) at B4 H8 hd64, the shape of the PyTorch peer's
-/// <c>bench_attention</c>: causal vs BICO vs prefix-bidirectional.
-/// </summary>
+/// <summary>Attention forward + backward at B4 H8 hd64: causal vs BICO vs prefix-bidirectional.</summary>
 [MemoryDiagnoser]
 public class AttentionBenchmarks
 {
-    private const int Batch = 4, Heads = 8, HeadDim = 64;
-    private Tensor _q = null!, _k = null!, _v = null!;
-    private AttentionContext _context = null!;
+    private AttentionWorkload _workload = null!;
 
     /// <summary>Sequence length.</summary>
     [Params(256, 1024)]
@@ -27,28 +20,9 @@ public class AttentionBenchmarks
 
     /// <summary>Allocates inputs.</summary>
     [GlobalSetup]
-    public void Setup()
-    {
-        var random = new SeededRandom(0);
-        _q = Tensor.Normal(random, 0, 1, Batch, T, Heads * HeadDim).RequireGrad();
-        _k = Tensor.Normal(random, 0, 1, Batch, T, Heads * HeadDim).RequireGrad();
-        _v = Tensor.Normal(random, 0, 1, Batch, T, Heads * HeadDim).RequireGrad();
-        var positions = new int[Batch * T];
-        for (int i = 0; i < positions.Length; i++) positions[i] = i % T;
-        var policy = Policy switch
-        {
-            AttentionKind.Causal => AttentionMaskPolicy.Causal,
-            AttentionKind.Bico => AttentionMaskPolicy.Bico,
-            _ => AttentionMaskPolicy.PrefixBidirectional(Enumerable.Repeat(T * 3 / 4, Batch).ToArray()),
-        };
-        _context = new AttentionContext(Heads, Heads, new RotaryEmbedding(HeadDim, T), policy, positions, keyMask: null);
-    }
+    public void Setup() => _workload = new AttentionWorkload(T, Policy);
 
     /// <summary>Forward + backward (gradients of q, k, v).</summary>
     [Benchmark]
-    public void ForwardBackward()
-    {
-        _q.Grad = null; _k.Grad = null; _v.Grad = null;
-        Functional.Sum(Functional.ScaledDotProductAttention(_q, _k, _v, _context)).Backward();
-    }
+    public void ForwardBackward() => _workload.Run();
 }

@@ -22,7 +22,7 @@ internal static class BackwardPass
         }
         else
         {
-            var upstream = new float[rootGrad.Length];
+            var upstream = TensorMemory.Rent(rootGrad.Length).AsSpan(0, rootGrad.Length);
             seed.CopyTo(upstream);
             TensorMath.AddInto(rootGrad, upstream);
         }

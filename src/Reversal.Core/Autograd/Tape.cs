@@ -33,7 +33,8 @@ internal static class Tape
     /// <summary>The gradient tensor of <paramref name="input"/>, created zero-filled on first use.</summary>
     public static Tensor GradTensor(Tensor input)
     {
-        input.Grad ??= Tensor.Zeros(input.ShapeArray);
+        // Leaf gradients outlive any pooling scope (optimizers read them after the step), so they own their storage.
+        input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Zeros(input.ShapeArray);
         return input.Grad;
     }
 }

@@ -1,5 +1,6 @@
 using Reversal.Core.Llama;
 using Reversal.Core.Runtime;
+using Reversal.Core.Tensors;
 
 namespace Reversal.Core.Generation;
 
@@ -24,13 +25,14 @@ public static class Generator
         if (budget == 0) return [];
         var cache = model.CreateKvCache(Math.Min(context, prompt.Length + budget));
         var random = new SeededRandom(options.Seed);
-        var logits = model.ForwardCached(prompt, cache);
+        float[] logits;
+        using (TensorMemory.BeginScope()) logits = model.ForwardCached(prompt, cache);
         for (int i = 0; i < budget; i++)
         {
             int next = options.Temperature == 0 ? ArgMax(logits) : Sample(logits, options.Temperature, options.TopK, random);
             generated.Add(next);
             if (options.StopTokens.Contains(next) || i == budget - 1) break;
-            logits = model.ForwardCached([next], cache);
+            using (TensorMemory.BeginScope()) logits = model.ForwardCached([next], cache);
         }
         return generated.ToArray();
     }

@@ -5,17 +5,19 @@ namespace Reversal.Core.NN;
 /// <summary>A trainable tensor owned by a <see cref="Module"/>: a leaf that always requires grad.</summary>
 public sealed class Parameter : Tensor
 {
-    /// <summary>Creates a parameter owning a copy-free view of <paramref name="data"/>'s storage (made contiguous).</summary>
+    /// <summary>Creates a parameter holding a copy of <paramref name="data"/> in storage of its own (never pooled).</summary>
     public Parameter(Tensor data)
-        : base(Contiguous(data).Buffer, Contiguous(data).Offset, (int[])data.ShapeArray.Clone())
+        : base(OwnedCopy(data), 0, (int[])data.ShapeArray.Clone())
     {
         RequiresGrad = true;
     }
 
-    private static Tensor Contiguous(Tensor data)
+    private static float[] OwnedCopy(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return data.IsContiguous ? data : data.Clone();
+        var storage = new float[data.Count];
+        data.CopyTo(storage);
+        return storage;
     }
 
     /// <summary>Clears the accumulated gradient (sets it to zero, keeping the buffer).</summary>

@@ -46,39 +46,48 @@ public static partial class Functional
             KeyStandard = Rotated(context.Rope, k, positions, kvHeads, negateSine: false),
             QueryMirrored = mirrors ? Rotated(context.Rope, q, positions, heads, negateSine: true) : null,
             KeyMirrored = mirrors ? Rotated(context.Rope, k, positions, kvHeads, negateSine: true) : null,
-            Value = v.AsSpan().ToArray(),
+            Value = v.Offset == 0 ? v.Buffer : Copy(v),
             QueryPositions = positions, KeyPositions = positions, KeyMask = context.KeyMask, Policy = context.Policy,
         };
         var output = Tensor.Zeros(batch, length, heads * d);
-        var logSumExp = new float[batch * heads * length];
+        var logSumExp = TensorMemory.Rent(batch * heads * length);
         AttentionKernel.Forward(problem, output.Buffer, logSumExp);
 
         return Tape.Record(output, "ScaledDotProductAttention", [q, k, v], grad =>
         {
-            var dQs = new float[q.Count]; var dKs = new float[k.Count]; var dV = new float[v.Count];
-            float[]? dQm = mirrors ? new float[q.Count] : null, dKm = mirrors ? new float[k.Count] : null;
-            AttentionKernel.Backward(problem, output.Buffer, logSumExp, grad.AsSpan().ToArray(), dQs, dQm, dKs, dKm, dV);
+            var dQs = TensorMemory.Allocate(q.Count); var dKs = TensorMemory.Allocate(k.Count);
+            float[]? dQm = mirrors ? TensorMemory.Allocate(q.Count) : null, dKm = mirrors ? TensorMemory.Allocate(k.Count) : null;
+            // dV accumulates straight into v's gradient buffer (contiguous, offset 0).
+            var dV = v.RequiresGrad ? Tape.GradTensor(v).Buffer : TensorMemory.Allocate(v.Count);
+            AttentionKernel.Backward(problem, output.Buffer, logSumExp, grad.Offset == 0 ? grad.Buffer : Copy(grad), dQs, dQm, dKs, dKm, dV);
             // Undo the rotations: R(p)ᵀ = R(−p), so the standard part is rotated back with the sine negated and the mirrored part with it restored.
             if (q.RequiresGrad) AddUnrotated(context.Rope, Tape.GradSpan(q), dQs, dQm, positions, heads);
             if (k.RequiresGrad) AddUnrotated(context.Rope, Tape.GradSpan(k), dKs, dKm, positions, kvHeads);
-            if (v.RequiresGrad) TensorMath.AddInto(Tape.GradSpan(v), dV);
         });
+    }
+
+    private static float[] Copy(Tensor x)
+    {
+        var copy = TensorMemory.Rent(x.Count);
+        x.CopyTo(copy);
+        return copy;
     }
 
     private static float[] Rotated(RotaryEmbedding rope, Tensor x, int[] positions, int heads, bool negateSine)
     {
-        var result = new float[x.Count];
-        rope.RotateAll(x.AsSpan(), result, positions, heads, negateSine);
+        var result = TensorMemory.Rent(x.Count);
+        rope.RotateAll(x.AsSpan(), result.AsSpan(0, x.Count), positions, heads, negateSine);
         return result;
     }
 
     private static void AddUnrotated(RotaryEmbedding rope, Span<float> destination, float[] standard, float[]? mirrored, int[] positions, int heads)
     {
-        var scratch = new float[standard.Length];
-        rope.RotateAll(standard, scratch, positions, heads, negateSine: true);
-        TensorMath.AddInto(destination, scratch);
+        var scratch = TensorMemory.Rent(destination.Length);
+        int n = destination.Length;
+        rope.RotateAll(standard.AsSpan(0, n), scratch.AsSpan(0, n), positions, heads, negateSine: true);
+        TensorMath.AddInto(destination, scratch.AsSpan(0, n));
         if (mirrored is null) return;
-        rope.RotateAll(mirrored, scratch, positions, heads, negateSine: false);
-        TensorMath.AddInto(destination, scratch);
+        rope.RotateAll(mirrored.AsSpan(0, n), scratch.AsSpan(0, n), positions, heads, negateSine: false);
+        TensorMath.AddInto(destination, scratch.AsSpan(0, n));
     }
 }

@@ -62,7 +62,7 @@ public static partial class Functional
         {
             // d(x) = transpose(d(out)) : read grad through the inverse view and add in row-major order.
             var back = new Tensor(grad.Buffer, grad.Offset, grad.ShapeArray).TransposeView(a, b);
-            var scratch = new float[back.Count];
+            var scratch = TensorMemory.Rent(back.Count).AsSpan(0, back.Count);
             back.CopyTo(scratch);
             TensorMath.AddInto(Tape.GradSpan(x), scratch);
         });

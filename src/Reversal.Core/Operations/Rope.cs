@@ -25,7 +25,7 @@ public static partial class Functional
         rope.RotateAll(x.AsSpan(), output.AsSpan(), positions, heads, negateSine);
         return Tape.Record(output, "Rope", [x], grad =>
         {
-            var scratch = new float[grad.Count];
+            var scratch = TensorMemory.Rent(grad.Count).AsSpan(0, grad.Count);
             rope.RotateAll(grad.AsSpan(), scratch, positions, heads, !negateSine);
             TensorMath.AddInto(Tape.GradSpan(x), scratch);
         });

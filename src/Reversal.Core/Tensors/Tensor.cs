@@ -53,14 +53,14 @@ public class Tensor
     public static Tensor Zeros(params int[] shape)
     {
         ValidateShape(shape, nameof(shape));
-        return new Tensor(new float[ShapeSize(shape)], 0, (int[])shape.Clone());
+        return new Tensor(TensorMemory.Allocate(ShapeSize(shape)), 0, (int[])shape.Clone());
     }
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
     {
         var t = Zeros(shape);
-        t.Buffer.AsSpan().Fill(value);
+        t.AsSpan().Fill(value);
         return t;
     }
 
@@ -72,7 +72,7 @@ public class Tensor
     {
         ArgumentNullException.ThrowIfNull(random);
         var t = Zeros(shape);
-        var span = t.Buffer.AsSpan();
+        var span = t.AsSpan();
         for (int i = 0; i < span.Length; i++) span[i] = (float)(mean + std * random.NextGaussian());
         return t;
     }
@@ -181,7 +181,7 @@ public class Tensor
     public Tensor Clone()
     {
         var copy = Zeros(_shape);
-        CopyTo(copy.Buffer.AsSpan());
+        CopyTo(copy.AsSpan());
         return copy;
     }
 

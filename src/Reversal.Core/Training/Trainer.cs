@@ -75,6 +75,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("TrainStep needs at least one example.", nameof(examples));
         long step = Optimizer.StepCount + 1;
+        // Every transient tensor of the step comes from (and returns to) the pool: steady-state steps allocate almost nothing.
+        using var memory = TensorMemory.BeginScope();
         var context = new ObjectiveContext(_objectiveRandom, SpecialTokens, Model.Config.MaxPositionEmbeddings);
         int parts = Math.Min(_accumulation, examples.Count);
         var batches = new ObjectiveBatch[parts];

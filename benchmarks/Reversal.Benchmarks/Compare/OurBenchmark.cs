@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Reversal.Benchmarks.Workloads;
+using Reversal.Core.Attention;
+using Reversal.Core.Kernels;
+using Reversal.Core.Runtime;
+
+namespace Reversal.Benchmarks.Compare;
+
+/// <summary>Our side of the comparison, measured like the peer: warm-up runs, then the mean of timed runs.</summary>
+public static class OurBenchmark
+{
+    /// <summary>Mean seconds of one optimizer step (2 warm-up steps, then <paramref name="steps"/> timed).</summary>
+    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps, out int tokensPerStep)
+    {
+        var workload = new TrainStepWorkload(preset, objective);
+        tokensPerStep = workload.TokensPerStep;
+        for (int i = 0; i < 2; i++) workload.Step();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) workload.Step();
+        return clock.Elapsed.TotalSeconds / steps;
+    }
+
+    /// <summary>
+    /// Attention forward + backward in this process: mean milliseconds over <paramref name="runs"/> after one warm-up, and
+    /// the growth of the process's peak resident set (VmHWM) from after q, k, v exist to the end, in MB, as the peer does.
+    /// </summary>
+    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, int runs)
+    {
+        var workload = new AttentionWorkload(length, kind);
+        GC.Collect();
+        double before = PeakResidentMegabytes();
+        workload.Run();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < runs; i++) workload.Run();
+        double ms = clock.Elapsed.TotalMilliseconds / runs;
+        return (ms, PeakResidentMegabytes() - before);
+    }
+
+    /// <summary>SGEMM GFLOP/s for C = A·B at m×k×n (2 warm-up calls, 10 timed).</summary>
+    public static double GemmGflops(int m, int k, int n)
+    {
+        var random = new SeededRandom(0);
+        var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)random.NextGaussian();
+        for (int i = 0; i < b.Length; i++) b[i] = (float)random.NextGaussian();
+        for (int i = 0; i < 2; i++) Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+        var clock = Stopwatch.StartNew();
+        const int calls = 10;
+        for (int i = 0; i < calls; i++) Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+        return 2.0 * m * k * n * calls / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    /// <summary>Peak resident set (VmHWM) of this process in MB (Linux); 0 where /proc is unavailable.</summary>
+    public static double PeakResidentMegabytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return 0;
+        foreach (string line in File.ReadLines(status))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line[6..].Trim().Split(' ')[0]) / 1024.0;
+        return 0;
+    }
+
+    /// <summary>Applies the thread count used for every measurement.</summary>
+    public static void UseThreads(int threads) => Compute.MaxThreads = threads;
+}

@@ -1,0 +1,61 @@
+using Reversal.Core.Llama;
+using Reversal.Core.Objectives;
+using Reversal.Core.Runtime;
+using Reversal.Core.Training;
+using Reversal.Objectives;
+
+namespace Reversal.Benchmarks.Workloads;
+
+/// <summary>
+/// One optimizer step on random tokens, shaped like the PyTorch peer's <c>bench()</c> in torch_llama.py: Tiny is
+/// vocab 1024, d128, 4 layers, 4 heads, ffn 352, T 64, batch 32; Small is vocab 4096, d256, 6 layers, 8 heads,
+/// ffn 704, T 128, batch 16; AdamW lr 1e-3; loss on every position.
+/// </summary>
+public sealed class TrainStepWorkload
+{
+    private readonly Trainer _trainer;
+    private readonly TokenSequence[] _batch;
+
+    /// <summary>Model presets matching the peer.</summary>
+    public enum Preset
+    {
+        /// <summary>d128, 4 layers, T 64, batch 32, vocab 1024.</summary>
+        Tiny,
+
+        /// <summary>d256, 6 layers, T 128, batch 16, vocab 4096.</summary>
+        Small,
+    }
+
+    /// <summary>Builds the model, the trainer and one fixed batch.</summary>
+    /// <param name="preset">Model and batch shape.</param>
+    /// <param name="objective">"ntp", "bico" (BICO denoising on every step) or "bico-mix" (the 50/50 recipe).</param>
+    public TrainStepWorkload(Preset preset, string objective)
+    {
+        (int vocab, int length, int batch) = preset == Preset.Tiny ? (1024, 64, 32) : (4096, 128, 16);
+        var config = (preset == Preset.Tiny ? LlamaConfig.Tiny(vocab) : LlamaConfig.Small(vocab)) with { MaxPositionEmbeddings = length + 1 };
+        var model = LlamaModel.Create(config, seed: 0);
+        ITrainingObjective chosen = objective switch
+        {
+            "ntp" => new NextTokenPrediction(),
+            "bico" => new Bico(),
+            "bico-mix" => Objective.BicoRecipe(),
+            _ => throw new ArgumentException($"Unknown objective '{objective}'.", nameof(objective)),
+        };
+        _trainer = Trainer.For(model).WithObjective(chosen).WithOptimizer(o => o.AdamW(lr: 1e-3)).WithSeed(0).Build();
+        var random = new SeededRandom(1);
+        // T + 1 tokens per row: NTP trains on T positions (BICO on T + 1, the whole row).
+        _batch = Enumerable.Range(0, batch).Select(_ =>
+        {
+            var ids = new int[length + 1];
+            for (int t = 0; t < ids.Length; t++) ids[t] = 4 + random.NextInt(vocab - 4);
+            return new TokenSequence(ids);
+        }).ToArray();
+        TokensPerStep = batch * length;
+    }
+
+    /// <summary>Token positions per step as the peer counts them (B·T).</summary>
+    public int TokensPerStep { get; }
+
+    /// <summary>Runs one optimizer step and returns its loss.</summary>
+    public double Step() => _trainer.TrainStep(_batch).Loss;
+}
