@@ -4,6 +4,7 @@ using Reversal.Core.NN;
 using Reversal.Core.Objectives;
 using Reversal.Core.Operations;
 using Reversal.Core.Runtime;
+using Reversal.Core.Serialization;
 using Reversal.Core.Tensors;
 
 namespace Reversal.Core.Llama;
@@ -37,6 +38,22 @@ public sealed class LlamaModel : Module
         config.Validate();
         return new LlamaModel(config, new SeededRandom(seed));
     }
+
+    /// <summary>
+    /// Saves the model as a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder (<c>config.json</c> and SafeTensors
+    /// weights); an existing checkpoint there is replaced only once the new one is fully written. See
+    /// <see cref="HuggingFaceCheckpoint.Save"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="IOException">Writing failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file to replace is read-only or the folder is not writable.</exception>
+    public void Save(string directory, SaveOptions? options = null) => HuggingFaceCheckpoint.Save(this, directory, options);
+
+    /// <summary>Loads a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder. See <see cref="HuggingFaceCheckpoint.Load"/>.</summary>
+    /// <exception cref="CheckpointFormatException">config.json or the shard index is invalid or unsupported.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
+    /// <exception cref="StateDictMismatchException">Tensors are missing, unexpected or mis-shaped.</exception>
+    public static LlamaModel Load(string directory) => HuggingFaceCheckpoint.Load(directory);
 
     /// <summary>The hyper-parameters.</summary>
     public LlamaConfig Config { get; }

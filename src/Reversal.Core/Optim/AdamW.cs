@@ -54,11 +54,46 @@ public sealed class AdamW : Optimizer
     /// <summary>Second moments, one buffer per parameter (for checkpoints).</summary>
     public IReadOnlyList<float[]> SecondMoments => _v;
 
-    /// <summary>Restores the step count (with the moments, which are written in place through <see cref="FirstMoments"/> and <see cref="SecondMoments"/>).</summary>
-    public void RestoreStepCount(long steps)
+    /// <inheritdoc />
+    /// <remarks>Buffers <c>exp_avg/&lt;name&gt;</c> (first moments) and <c>exp_avg_sq/&lt;name&gt;</c> (second moments), as PyTorch names them.</remarks>
+    public override IReadOnlyDictionary<string, float[]> ExportState(IReadOnlyList<string> parameterNames)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        StepCount = steps;
+        CheckNames(parameterNames);
+        var state = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            state["exp_avg/" + parameterNames[i]] = _m[i];
+            state["exp_avg_sq/" + parameterNames[i]] = _v[i];
+        }
+        return state;
+    }
+
+    /// <inheritdoc />
+    public override void ImportState(IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, float[]> state, long stepCount)
+    {
+        CheckNames(parameterNames);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        for (int i = 0; i < Parameters.Count; i++)
+            foreach (var (prefix, target) in new[] { ("exp_avg/", _m[i]), ("exp_avg_sq/", _v[i]) })
+            {
+                string key = prefix + parameterNames[i];
+                if (!state.TryGetValue(key, out var source)) throw new ArgumentException($"AdamW state '{key}' is missing.", nameof(state));
+                if (source.Length != target.Length) throw new ArgumentException($"AdamW state '{key}' has {source.Length} values; the parameter has {target.Length}.", nameof(state));
+            }
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            state["exp_avg/" + parameterNames[i]].CopyTo(_m[i], 0);
+            state["exp_avg_sq/" + parameterNames[i]].CopyTo(_v[i], 0);
+        }
+        StepCount = stepCount;
+    }
+
+    private void CheckNames(IReadOnlyList<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        if (parameterNames.Count != Parameters.Count)
+            throw new ArgumentException($"{parameterNames.Count} names for {Parameters.Count} parameters.", nameof(parameterNames));
     }
 
     /// <inheritdoc />

@@ -38,6 +38,20 @@ public abstract class Optimizer
     /// <summary>Applies one update from the accumulated gradients (parameters without a gradient are skipped).</summary>
     public abstract void Step();
 
+    /// <summary>
+    /// The optimiser's state buffers for a checkpoint, keyed <c>&lt;buffer&gt;/&lt;parameter name&gt;</c>, each shaped like its
+    /// parameter. <paramref name="parameterNames"/> names <see cref="Parameters"/> in order.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This optimiser does not support checkpoints.</exception>
+    public virtual IReadOnlyDictionary<string, float[]> ExportState(IReadOnlyList<string> parameterNames) =>
+        throw new NotSupportedException($"{GetType().Name} does not expose its state, so it cannot be checkpointed.");
+
+    /// <summary>Restores what <see cref="ExportState"/> produced, plus the step count.</summary>
+    /// <exception cref="NotSupportedException">This optimiser does not support checkpoints.</exception>
+    /// <exception cref="ArgumentException">A buffer is missing or has the wrong length; the message names it.</exception>
+    public virtual void ImportState(IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, float[]> state, long stepCount) =>
+        throw new NotSupportedException($"{GetType().Name} does not expose its state, so it cannot be restored from a checkpoint.");
+
     /// <summary>Zeroes every parameter's gradient.</summary>
     public void ZeroGrad()
     {

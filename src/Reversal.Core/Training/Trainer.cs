@@ -5,6 +5,7 @@ using Reversal.Core.Objectives;
 using Reversal.Core.Optim;
 using Reversal.Core.Runtime;
 using Reversal.Core.Tensors;
+using Reversal.Core.Training.Checkpoints;
 
 namespace Reversal.Core.Training;
 
@@ -31,11 +32,15 @@ public sealed class Trainer
     private ILearningRateSchedule _schedule;
     private SeededRandom _dataRandom;
     private SeededRandom _objectiveRandom;
+    private readonly CheckpointPolicy? _checkpoints;
+    private TrainerCheckpointState? _resume;
+    private long _scheduleTotalSteps;
 
     internal Trainer(LlamaModel model, ITrainingObjective objective, Optimizer optimizer, double? maxGradNorm,
         Func<long, ILearningRateSchedule> scheduleFactory, ILogger logger, IProgress<TrainingProgress>? progress, long seed,
-        SpecialTokenIds specialTokens, int accumulation)
+        SpecialTokenIds specialTokens, int accumulation, CheckpointPolicy? checkpoints)
     {
+        _checkpoints = checkpoints;
         Model = model; Objective = objective; Optimizer = optimizer; _maxGradNorm = maxGradNorm;
         _scheduleFactory = scheduleFactory; _logger = logger; _progress = progress; _accumulation = accumulation;
         SpecialTokens = specialTokens;
@@ -136,23 +141,41 @@ public sealed class Trainer
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int batchesPerEpoch = (data.Count + batchSize - 1) / batchSize;
         long totalSteps = (long)batchesPerEpoch * epochs;
-        _schedule = _scheduleFactory(Optimizer.StepCount + totalSteps);
+        int startEpoch = 1, startBatch = 0;
+        var losses = new List<double>((int)Math.Min(totalSteps, int.MaxValue));
+        var objectives = new List<string>(losses.Capacity);
+        _scheduleTotalSteps = Optimizer.StepCount + totalSteps;
+        if (_resume is { } resume)
+        {
+            _resume = null;
+            if (resume.BatchSize != batchSize || resume.Examples != data.Count || resume.Epochs != epochs)
+                throw new ArgumentException($"The checkpoint was taken in a run of {resume.Epochs} epochs over {resume.Examples} examples in batches of {resume.BatchSize}; " +
+                                            $"resuming needs the same, got {epochs} epochs over {data.Count} examples in batches of {batchSize}.");
+            if (resume.Epoch > 0)
+            {
+                (startEpoch, startBatch, _scheduleTotalSteps) = (resume.Epoch, resume.NextBatch, resume.ScheduleTotalSteps);
+                _dataRandom = resume.DataRandomAtEpochStart.ToRandom();
+                losses.AddRange(resume.Losses);
+                objectives.AddRange(resume.Objectives);
+            }
+            _logger.LogInformation("Resuming at step {Step}, epoch {Epoch}, batch {Batch}", Optimizer.StepCount, startEpoch, startBatch);
+        }
+        _schedule = _scheduleFactory(_scheduleTotalSteps);
         _logger.LogInformation("Training {Parameters:N0} parameters with {Objective} on {Examples} examples: {Epochs} epochs × {Batches} batches of {BatchSize}",
             Model.ParameterCount, Objective.Name, data.Count, epochs, batchesPerEpoch, batchSize);
 
-        var losses = new List<double>((int)Math.Min(totalSteps, int.MaxValue));
-        var objectives = new List<string>(losses.Capacity);
         long tokens = 0;
         var clock = Stopwatch.StartNew();
         var order = new int[data.Count];
-        int epochsDone = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        int epochsDone = startEpoch - 1;
+        for (int epoch = startEpoch; epoch <= epochs; epoch++)
         {
+            var epochStart = _dataRandom.GetState();
             for (int i = 0; i < order.Length; i++) order[i] = i;
             _dataRandom.Shuffle(order.AsSpan());
             double epochLoss = 0;
             int epochSteps = 0;
-            for (int start = 0; start < order.Length; start += batchSize)
+            for (int start = epoch == startEpoch ? startBatch * batchSize : 0; start < order.Length; start += batchSize)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -168,8 +191,14 @@ public sealed class Trainer
                 tokens += result.Tokens;
                 epochLoss += result.Loss;
                 epochSteps++;
-                _progress?.Report(new TrainingProgress(result.Step, totalSteps, epoch, result.Loss, result.LearningRate,
+                _progress?.Report(new TrainingProgress(result.Step, _scheduleTotalSteps, epoch, result.Loss, result.LearningRate,
                     result.GradientNorm, tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds), result.Objective));
+                if (_checkpoints is { } policy && result.Step % policy.EverySteps == 0)
+                {
+                    var position = new RunPosition(epoch, start / batchSize + 1, epochs, batchSize, data.Count, epochStart);
+                    string saved = TrainingCheckpoint.Save(policy.Directory, this, CaptureState(position, losses, objectives), policy.KeepLast);
+                    _logger.LogInformation("Saved checkpoint {Path}", saved);
+                }
             }
             epochsDone = epoch;
             _logger.LogInformation("epoch {Epoch}/{Epochs}: mean loss {Loss:F4}, {TokensPerSecond:N0} tok/s",
@@ -177,6 +206,51 @@ public sealed class Trainer
         }
         return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, Cancelled: false);
     }
+
+    /// <summary>
+    /// Writes a checkpoint of the current state (model, optimizer, random generators) under <paramref name="root"/> as
+    /// <c>checkpoint-{step}</c>, atomically; returns its folder. Outside <see cref="Fit"/> no epoch position is recorded.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The optimizer cannot export its state.</exception>
+    /// <exception cref="IOException">Writing failed (the previous checkpoints are intact).</exception>
+    public string SaveCheckpoint(string root, int keepLast = 0) =>
+        TrainingCheckpoint.Save(root, this, CaptureState(null, [], []), keepLast);
+
+    /// <summary>
+    /// Restores model weights, optimizer state and random generators from a checkpoint folder (e.g.
+    /// <see cref="TrainingCheckpoint.FindLatest"/>); the next <see cref="Fit"/> with the same data, epochs and batch size
+    /// continues exactly where the checkpointed run was, producing the losses an uninterrupted run would have.
+    /// </summary>
+    /// <exception cref="Serialization.CheckpointFormatException">The folder is not a valid checkpoint, or was made for another optimizer.</exception>
+    /// <exception cref="NN.StateDictMismatchException">The weights do not fit this model.</exception>
+    public void LoadCheckpoint(string checkpointDirectory)
+    {
+        var state = TrainingCheckpoint.Load(checkpointDirectory, this);
+        _objectiveRandom = state.ObjectiveRandom.ToRandom();
+        if (state.Epoch == 0) _dataRandom = state.DataRandomAtEpochStart.ToRandom();
+        _resume = state;
+        _logger.LogInformation("Loaded checkpoint {Path} at step {Step}", checkpointDirectory, state.Step);
+    }
+
+    private TrainerCheckpointState CaptureState(RunPosition? position, List<double> losses, List<string> objectives) => new()
+    {
+        Step = Optimizer.StepCount,
+        Epoch = position?.Epoch ?? 0,
+        NextBatch = position?.NextBatch ?? 0,
+        Epochs = position?.Epochs ?? 0,
+        BatchSize = position?.BatchSize ?? 0,
+        Examples = position?.Examples ?? 0,
+        ScheduleTotalSteps = _scheduleTotalSteps,
+        BaseLearningRate = _baseLearningRate,
+        Objective = Objective.Name,
+        Optimizer = Optimizer.GetType().Name,
+        DataRandomAtEpochStart = TrainerCheckpointState.RandomState.From(position?.EpochStart ?? _dataRandom.GetState()),
+        ObjectiveRandom = TrainerCheckpointState.RandomState.From(_objectiveRandom.GetState()),
+        Losses = [.. losses],
+        Objectives = [.. objectives],
+    };
+
+    private sealed record RunPosition(int Epoch, int NextBatch, int Epochs, int BatchSize, int Examples, SeededRandomState EpochStart);
 
     private static TokenSequence[] Slice(IReadOnlyList<TokenSequence> items, int from, int to)
     {

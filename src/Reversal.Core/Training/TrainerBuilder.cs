@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reversal.Core.Llama;
 using Reversal.Core.Objectives;
+using Reversal.Core.Training.Checkpoints;
 
 namespace Reversal.Core.Training;
 
@@ -17,6 +18,8 @@ public sealed class TrainerBuilder
     private long _seed;
     private SpecialTokenIds _specialTokens = SpecialTokenIds.Default;
     private int _accumulation = 1;
+    private CheckpointPolicy? _checkpoints;
+    private string? _resumeFrom;
 
     internal TrainerBuilder(LlamaModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
 
@@ -79,6 +82,27 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Saves a checkpoint (model, optimizer, schedule position, random generators) every <paramref name="everySteps"/>
+    /// optimizer steps into <paramref name="directory"/>, keeping the newest <paramref name="keepLast"/> (0: all).
+    /// </summary>
+    public TrainerBuilder WithCheckpointing(string directory, int everySteps, int keepLast = 3)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(everySteps, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
+        _checkpoints = new CheckpointPolicy(directory, everySteps, keepLast);
+        return this;
+    }
+
+    /// <summary>Restores a checkpoint folder when the trainer is built (see <see cref="Trainer.LoadCheckpoint"/>).</summary>
+    public TrainerBuilder ResumeFrom(string checkpointDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointDirectory);
+        _resumeFrom = checkpointDirectory;
+        return this;
+    }
+
     /// <summary>Creates the trainer (and its optimiser over the model's parameters).</summary>
     /// <exception cref="InvalidOperationException">No objective was given.</exception>
     public Trainer Build()
@@ -88,7 +112,9 @@ public sealed class TrainerBuilder
         foreach (var (name, id) in new[] { ("Pad", special.Pad), ("Unk", special.Unk), ("Bos", special.Bos), ("Eos", special.Eos) })
             if ((uint)id >= (uint)_model.Config.VocabSize)
                 throw new InvalidOperationException($"Special token {name} has id {id}, outside the model's vocabulary [0, {_model.Config.VocabSize}).");
-        return new Trainer(_model, _objective, _optimizer.Factory(_model.Parameters()), _optimizer.MaxGradNorm, _schedule.Factory,
-            _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation);
+        var trainer = new Trainer(_model, _objective, _optimizer.Factory(_model.Parameters()), _optimizer.MaxGradNorm, _schedule.Factory,
+            _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints);
+        if (_resumeFrom is not null) trainer.LoadCheckpoint(_resumeFrom);
+        return trainer;
     }
 }
