@@ -63,7 +63,7 @@ public abstract class Module
     /// Copies tensors into the parameters by name. Strict: every parameter must be present with its exact shape, and
     /// no unknown name may appear. Nothing is modified unless the whole dictionary is valid.
     /// </summary>
-    /// <exception cref="StateDictMismatchException">A tensor is missing, unexpected or mis-shaped; the message names every one.</exception>
+    /// <exception cref="StateDictMismatchException">A tensor is missing, unexpected, mis-shaped or holds NaN or infinity; the message names every one.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -73,11 +73,20 @@ public abstract class Module
         {
             if (!state.TryGetValue(name, out var source)) problems.Add($"missing tensor '{name}' (expected shape {Tensor.FormatShape(target.Shape)})");
             else if (!source.SameShape(target)) problems.Add($"tensor '{name}' has shape {Tensor.FormatShape(source.Shape)}, expected {Tensor.FormatShape(target.Shape)}");
+            else if (FirstNonFinite(source) is (int index, float value)) problems.Add($"tensor '{name}' holds {value} at element {index}");
         }
         foreach (var name in state.Keys)
             if (!expected.ContainsKey(name)) problems.Add($"unexpected tensor '{name}'");
         if (problems.Count > 0)
             throw new StateDictMismatchException($"State dict does not match {GetType().Name}: {string.Join("; ", problems)}.", problems);
         foreach (var (name, target) in expected) target.CopyFrom(state[name]);
+    }
+
+    private static (int Index, float Value)? FirstNonFinite(Tensor tensor)
+    {
+        var values = tensor.Contiguous().AsSpan();
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return (i, values[i]);
+        return null;
     }
 }

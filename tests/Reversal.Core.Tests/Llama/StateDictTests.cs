@@ -44,6 +44,18 @@ public class StateDictTests
         Assert.That(ex.Message, Does.Contain("model.layers.0.self_attn.k_proj.weight").And.Contain("[8, 8]").And.Contain("[4, 8]"));
     }
 
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    public void LoadStateDict_refuses_non_finite_weights_and_modifies_nothing(float poison)
+    {
+        var state = CopyOf(TinyLlama.Create(36));
+        var corrupt = state["model.layers.1.self_attn.o_proj.weight"].Clone();
+        corrupt.AsSpan()[5] = poison;
+        state["model.layers.1.self_attn.o_proj.weight"] = corrupt;
+        var ex = AssertRefusedWithoutChanges(state);
+        Assert.That(ex.Message, Does.Contain("model.layers.1.self_attn.o_proj.weight").And.Contain($"holds {poison} at element 5"));
+    }
+
     [Test]
     public void LoadStateDict_names_every_offending_tensor()
     {
