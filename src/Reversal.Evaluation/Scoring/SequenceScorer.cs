@@ -1,3 +1,4 @@
+using Reversal.Core.Tensors;
 using Reversal.Core.Attention;
 using Reversal.Core.Autograd;
 using Reversal.Core.Llama;
@@ -137,6 +138,7 @@ public sealed class SequenceScorer
 
         float[] logits;
         using (GradMode.NoGrad())
+        using (TensorMemory.BeginScope()) // activations return to the pool; only the copied logits survive
             logits = Model.Forward(ids, rows, length, policy: AttentionMaskPolicy.Causal, keyMask: keyMask).ToArray();
 
         int vocab = Model.Config.VocabSize;
