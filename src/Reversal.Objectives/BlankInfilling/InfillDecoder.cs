@@ -2,6 +2,7 @@ using Reversal.Core.Attention;
 using Reversal.Core.Autograd;
 using Reversal.Core.Generation;
 using Reversal.Core.Llama;
+using Reversal.Core.Tensors;
 
 namespace Reversal.Objectives;
 
@@ -49,9 +50,12 @@ public sealed class InfillDecoder : ICompletionDecoder
                 if (length > model.Config.MaxPositionEmbeddings || maskPosition + (length - prefix) >= model.Config.MaxPositionEmbeddings) break;
                 var positions = new int[length];
                 for (int i = 0; i < length; i++) positions[i] = i < prefix ? i : maskPosition + (i - prefix);
-                var logits = model.Forward(sequence.ToArray(), 1, length, positions, policy);
-                int vocab = model.Config.VocabSize;
-                int next = Generator.ArgMax(logits.AsSpan().Slice((length - 1) * vocab, vocab));
+                int next, vocab = model.Config.VocabSize;
+                using (TensorMemory.BeginScope())
+                {
+                    var logits = model.Forward(sequence.ToArray(), 1, length, positions, policy);
+                    next = Generator.ArgMax(logits.AsSpan().Slice((length - 1) * vocab, vocab));
+                }
                 if (next == _tokens.EndOfPiece) break;
                 generated.Add(next);
                 if (next == stopId) break;
