@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Reversal.Data.Tokenization.Bpe;
+
+/// <summary>The <c>ByteLevel</c> post-processor: only adjusts offsets in the reference implementation; ids are
+/// unchanged. Kept for round-tripping.</summary>
+internal sealed class ByteLevelPostProcessor(bool addPrefixSpace, bool trimOffsets, bool useRegex) : PostProcessor
+{
+    /// <summary><c>"add_prefix_space"</c>.</summary>
+    public bool AddPrefixSpace { get; } = addPrefixSpace;
+
+    /// <summary><c>"trim_offsets"</c>.</summary>
+    public bool TrimOffsets { get; } = trimOffsets;
+
+    /// <summary><c>"use_regex"</c>.</summary>
+    public bool UseRegex { get; } = useRegex;
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "ByteLevel");
+        writer.WriteBoolean("add_prefix_space", AddPrefixSpace);
+        writer.WriteBoolean("trim_offsets", TrimOffsets);
+        writer.WriteBoolean("use_regex", UseRegex);
+        writer.WriteEndObject();
+    }
+}
