@@ -290,16 +290,7 @@ internal sealed class SafeTensorsHeader
         json.Append('"');
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
+    private static string Describe(JsonValueKind kind) => StrictJson.Describe(kind);
 
     private static string FormatShape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -10,20 +10,7 @@ internal static class BpeTokenizerFile
 {
     public static BpeTokenizer Load(string path, SpecialTokenIds? specialTokens)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Tokenizer file '{path}' was not found.", path);
-
-        ReadOnlyMemory<byte> bytes = File.ReadAllBytes(path);
-        if (bytes.Span.StartsWith("\uFEFF"u8)) bytes = bytes[3..];
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            throw new TokenizerFormatException(path, $"not valid JSON ({ex.Message})", ex);
-        }
+        JsonDocument document = TokenizerJsonFile.Read(path);
 
         SpecialTokenResolver.Names? names = null;
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
