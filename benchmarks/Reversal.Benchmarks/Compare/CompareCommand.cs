@@ -44,13 +44,15 @@ public static class CompareCommand
         foreach (var preset in new[] { TrainStepWorkload.Preset.Tiny, TrainStepWorkload.Preset.Small })
         {
             string name = preset.ToString().ToLowerInvariant();
-            double ntp = OurBenchmark.TrainStepSeconds(preset, "ntp", steps, out int tokens);
-            double bico = OurBenchmark.TrainStepSeconds(preset, "bico", steps, out _);
+            double ntp = OurBenchmark.TrainStepSeconds(preset, "ntp", steps, out int tokens, out double ntpBytes);
+            double bico = OurBenchmark.TrainStepSeconds(preset, "bico", steps, out _, out double bicoBytes);
             // The BICO recipe flips a fair coin per batch: its expected step time is the mean of the two step kinds.
             double mix = (ntp + bico) / 2;
             rows.Add(CompareRow.HigherIsBetter($"train.{name}.ntp", tokens / ntp, Get(peerTrain, $"{name}.causal"), "tok/s"));
             rows.Add(CompareRow.HigherIsBetter($"train.{name}.bico", tokens / mix, Get(peerTrain, $"{name}.bico"), "tok/s"));
             rows.Add(CompareRow.HigherIsBetter($"train.{name}.bico_denoising_only", tokens / bico, Get(peerTrain, $"{name}.bico"), "tok/s"));
+            rows.Add(new CompareRow($"allocated_per_step.{name}.ntp", ntpBytes / 1e6, null, "MB", null));
+            rows.Add(new CompareRow($"allocated_per_step.{name}.bico", bicoBytes / 1e6, null, "MB", null));
             if (preset == TrainStepWorkload.Preset.Tiny) (tinyNtpSeconds, tinyMixSeconds) = (ntp, mix);
         }
         var ours = AttentionInChildProcess(1024, AttentionKind.Bico, runs: 5);

@@ -9,15 +9,21 @@ namespace Reversal.Benchmarks.Compare;
 /// <summary>Our side of the comparison, measured like the peer: warm-up runs, then the mean of timed runs.</summary>
 public static class OurBenchmark
 {
-    /// <summary>Mean seconds of one optimizer step (2 warm-up steps, then <paramref name="steps"/> timed).</summary>
-    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps, out int tokensPerStep)
+    /// <summary>
+    /// Mean seconds of one optimizer step (2 warm-up steps, then <paramref name="steps"/> timed), and the managed bytes
+    /// allocated per timed step by every thread of the process.
+    /// </summary>
+    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps, out int tokensPerStep, out double allocatedBytesPerStep)
     {
         var workload = new TrainStepWorkload(preset, objective);
         tokensPerStep = workload.TokensPerStep;
         for (int i = 0; i < 2; i++) workload.Step();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) workload.Step();
-        return clock.Elapsed.TotalSeconds / steps;
+        double seconds = clock.Elapsed.TotalSeconds / steps;
+        allocatedBytesPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)steps;
+        return seconds;
     }
 
     /// <summary>

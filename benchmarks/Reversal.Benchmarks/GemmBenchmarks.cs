@@ -1,0 +1,102 @@
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Reversal.Core.Kernels;
+using Reversal.Core.Runtime;
+
+namespace Reversal.Benchmarks;
+
+/// <summary>
+/// SGEMM throughput at 1024³ and at the Llama training shapes (M×K×N: tokens × in × out), for the three transpose
+/// variants the training engine uses: <c>A·B</c> (<c>dx = dy·W</c>), <c>A·Bᵀ</c> (Linear forward <c>y = x·Wᵀ</c>)
+/// and <c>Aᵀ·B</c> (<c>dW = dyᵀ·x</c>), with 1 and 2 threads. A GFLOP/s column (2·M·N·K / mean time) is added.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(GflopsConfig))]
+public class GemmBenchmarks
+{
+    private float[] _a = [], _b = [], _c = [];
+    private int _m, _k, _n, _savedThreads;
+
+    /// <summary>Problem shape as <c>M×K×N</c>: op(A) is M×K, op(B) is K×N, C is M×N.</summary>
+    [Params("1024x1024x1024", "2048x128x352", "2048x256x704", "2048x704x256", "2048x256x4096")]
+    public string Shape { get; set; } = "1024x1024x1024";
+
+    /// <summary>Value of <see cref="Compute.MaxThreads"/> during the run.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Allocates seeded random operands for <see cref="Shape"/> and applies <see cref="Threads"/>.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_m, _k, _n) = ParseShape(Shape);
+        var rng = new Random(42);
+        _a = new float[_m * _k];
+        _b = new float[_k * _n];
+        _c = new float[_m * _n];
+        for (int i = 0; i < _a.Length; i++) _a[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int i = 0; i < _b.Length; i++) _b[i] = (float)(rng.NextDouble() * 2 - 1);
+        _savedThreads = Compute.MaxThreads;
+        Compute.MaxThreads = Threads;
+    }
+
+    /// <summary>Restores <see cref="Compute.MaxThreads"/>.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => Compute.MaxThreads = _savedThreads;
+
+    /// <summary><c>C = A·B</c>: A stored M×K, B stored K×N (the <c>dx = dy·W</c> layout).</summary>
+    [Benchmark(Baseline = true, Description = "A·B")]
+    public void AB() => Sgemm.Multiply(false, false, _m, _n, _k, _a, _k, _b, _n, _c, _n);
+
+    /// <summary><c>C = A·Bᵀ</c>: A stored M×K, B stored N×K (the Linear forward <c>y = x·Wᵀ</c> layout).</summary>
+    [Benchmark(Description = "A·Bᵀ")]
+    public void ABt() => Sgemm.Multiply(false, true, _m, _n, _k, _a, _k, _b, _k, _c, _n);
+
+    /// <summary><c>C = Aᵀ·B</c>: A stored K×M, B stored K×N (the <c>dW = dyᵀ·x</c> layout).</summary>
+    [Benchmark(Description = "Aᵀ·B")]
+    public void AtB() => Sgemm.Multiply(true, false, _m, _n, _k, _a, _m, _b, _n, _c, _n);
+
+    internal static (int M, int K, int N) ParseShape(string shape)
+    {
+        var parts = shape.Split('x');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture),
+            int.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Adds the <see cref="GflopsColumn"/> to the default configuration.</summary>
+    private sealed class GflopsConfig : ManualConfig
+    {
+        public GflopsConfig() => AddColumn(new GflopsColumn());
+    }
+
+    /// <summary>GFLOP/s of a GEMM benchmark case: <c>2·M·N·K</c> over the mean time, M×K×N read from the Shape parameter.</summary>
+    private sealed class GflopsColumn : IColumn
+    {
+        public string Id => nameof(GflopsColumn);
+        public string ColumnName => "GFLOP/s";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "Billions of floating-point operations per second (2·M·N·K / mean)";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+            if (mean is not double ns || ns <= 0 || benchmarkCase.Parameters["Shape"] is not string shape) return "-";
+            var (m, k, n) = ParseShape(shape);
+            return (2.0 * m * n * k / ns).ToString("F1", CultureInfo.InvariantCulture);
+        }
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+        public bool IsAvailable(Summary summary) => true;
+    }
+}
