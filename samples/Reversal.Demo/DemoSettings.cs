@@ -10,7 +10,7 @@ internal sealed record DemoSettings
     public IReadOnlyList<string> Objectives { get; init; } = ["ntp", "bico", "abi"];
 
     /// <summary>Epochs over the training file per objective.</summary>
-    public int Epochs { get; init; } = 40;
+    public int Epochs { get; init; } = 25;
 
     /// <summary>Model preset: tiny or small.</summary>
     public string Preset { get; init; } = "tiny";
@@ -28,7 +28,7 @@ internal sealed record DemoSettings
     public int People { get; init; } = 30;
 
     /// <summary>Training templates per person of the generated data.</summary>
-    public int Templates { get; init; } = 30;
+    public int Templates { get; init; } = 20;
 
     /// <summary>Examples per optimizer step.</summary>
     public int BatchSize { get; init; } = 64;
