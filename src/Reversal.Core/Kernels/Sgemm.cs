@@ -14,27 +14,31 @@ namespace Reversal.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Implementation (GotoBLAS / BLIS style): <c>op(B)</c> is packed into contiguous column panels of NR columns
-/// (zero-padded to a whole panel), <c>op(A)</c> is packed per k block into row panels of MR rows, and a
-/// register-blocked micro-kernel computes MR×NR tiles of <c>C</c>: Vector512 (8×32 tile) when
-/// <see cref="Vector512.IsHardwareAccelerated"/>, otherwise Vector256 with FMA (6×16 tile), otherwise a scalar 4×4
-/// kernel. Edge tiles are computed on the zero-padded panels and only their valid part is written back, so elements
-/// of <c>C</c> outside the m×n window (row padding beyond n) are never read or written.
+/// Implementation (GotoBLAS / BLIS style): <c>op(B)</c> is packed once per call into contiguous column panels of NR
+/// columns (zero-padded to whole panels); for each MR-row strip of <c>C</c> and each k block (at most 512 deep),
+/// the strip of <c>op(A)</c> is packed into an L1-resident micro-panel and swept across all B panels by a
+/// register-blocked micro-kernel: Vector512 with an 8×32 tile when <see cref="Vector512.IsHardwareAccelerated"/>,
+/// otherwise Vector256 + FMA with a 6×16 tile, otherwise a scalar 4×4 tile. Packing uses vector copies or 8×8
+/// in-register transposes, so the A·B, A·Bᵀ and Aᵀ·B layouts all run at kernel speed. Edge tiles are computed on
+/// the zero-padded panels into a scratch tile and only their valid part is written back, so elements of <c>C</c>
+/// outside the m×n window (row padding beyond n) are never read or written.
 /// </para>
 /// <para>
-/// Numerics and determinism: every element is computed as a single fused-multiply-add chain in ascending k order,
-/// <c>c = fma(a[i,k−1], b[k−1,j], … fma(a[i,0], b[0,j], c₀))</c> with <c>c₀ = C[i,j]</c> when accumulating and
-/// <c>0</c> otherwise (the chain is stored to <c>C</c> between k blocks and reloaded, which is exact). The k
-/// reduction is never split across threads; threads only share out disjoint tiles of <c>C</c>. The result is
-/// therefore bit-identical for every <see cref="Compute.MaxThreads"/> value and independent of the internal block
-/// sizes (on a given machine and kernel path; machines without FMA use separate multiply and add in the scalar
-/// kernel).
+/// Numerics and determinism: every element is computed as one fused-multiply-add chain in ascending k order,
+/// <c>c = fma(a[i,k−1], b[k−1,j], … fma(a[i,0], b[0,j], c₀))</c>, with <c>c₀ = C[i,j]</c> when accumulating and
+/// <c>0</c> otherwise (between k blocks the running value is stored to <c>C</c> and reloaded, which is exact). The
+/// k reduction is never split across threads; threads only share out disjoint tiles of <c>C</c>. The result is
+/// therefore bit-identical for every <see cref="Compute.MaxThreads"/> value, independent of the internal block and
+/// tile sizes, and the same for the Vector512, Vector256 and scalar kernels on FMA hardware (without hardware FMA the
+/// scalar kernel multiplies then adds).
 /// </para>
 /// <para>
-/// Threading: problems with at least ~2²¹ multiply-adds run on up to
-/// <c>min(<see cref="Compute.MaxThreads"/>, processor count)</c> workers; smaller ones run on the calling thread
-/// without any parallel machinery. Packing buffers are pooled (a shared <see cref="ArrayPool{T}"/> array for the
-/// packed B, a pinned per-thread array for the packed A), so steady-state calls do not allocate packing memory.
+/// Threading: problems of at least 2²⁰ multiply-adds run on up to
+/// <c>min(<see cref="Compute.MaxThreads"/>, processor count)</c> workers, which pack B panels and then claim tiles of
+/// <c>C</c> dynamically; smaller problems run on the calling thread without any parallel machinery. The packed B
+/// comes from <see cref="ArrayPool{T}.Shared"/> (or the stack when small) and the A micro-panels live on each
+/// worker's stack, so a single-threaded call allocates nothing on the managed heap in steady state (the parallel
+/// path allocates only the small bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>).
 /// </para>
 /// </remarks>
 public static unsafe class Sgemm
@@ -52,17 +56,23 @@ public static unsafe class Sgemm
         Vector512 = 2,
     }
 
-    /// <summary>Depth of one k block: the packed A block is Mc×Kc, a packed B micro-panel Kc×NR.</summary>
-    internal static int Kc = 256; internal static int DefaultMcX = 128; internal static bool IrOuter;
+    /// <summary>Upper bound on the depth of one k block (an A micro-panel is MR×Kc, 16 KiB for the 8-row kernel).</summary>
+    private const int MaxKc = 512;
 
-    /// <summary>Upper bound on the rows of one tile (and of the per-thread packed A block).</summary>
+    /// <summary>Rows per tile on the single-threaded path.</summary>
+    private const int SerialMc = 128;
+
+    /// <summary>Upper bound on the rows of one tile of C (the unit of work a thread claims).</summary>
     private const int MaxMc = 256;
 
     /// <summary>Packed B is produced in column chunks of at most this many floats (16 MiB) to bound memory.</summary>
     private const long MaxPackedB = 1L << 22;
 
     /// <summary>Problems with fewer multiply-adds than this run single-threaded.</summary>
-    private const long ParallelThreshold = 1L << 21;
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Packed B up to this many floats (32 KiB) lives on the caller's stack instead of the pool.</summary>
+    private const int StackPackedB = 8192;
 
     /// <summary>Floats of slack so a buffer can be aligned to 64 bytes.</summary>
     private const int AlignSlack = 16;
@@ -73,8 +83,6 @@ public static unsafe class Sgemm
     /// <summary>Whether the scalar kernel uses fused multiply-add (hardware FMA available).</summary>
     private static readonly bool s_scalarFused = Fma.IsSupported || AdvSimd.IsSupported;
 
-    [ThreadStatic] private static float[]? t_packA;
-    [ThreadStatic] private static bool t_packAInUse;
     [ThreadStatic] private static Job? t_job;
 
     /// <summary>
@@ -134,15 +142,16 @@ public static unsafe class Sgemm
     /// <remarks>
     /// <para>
     /// <c>k = 0</c> sets the window of C to zero (or leaves it unchanged when accumulating); <c>m = 0</c> or
-    /// <c>n = 0</c> does nothing (only the sizes and leading dimensions are validated, as no element is accessed). All four transpose combinations are supported; A·B, A·Bᵀ and Aᵀ·B (the Linear
-    /// forward <c>y = x·Wᵀ</c> and backward <c>dx = dy·W</c>, <c>dW = dyᵀ·x</c>) pack with vector copies or 8×8
-    /// register transposes.
+    /// <c>n = 0</c> does nothing (only the sizes and leading dimensions are validated, as no element is accessed).
+    /// All four transpose combinations are supported; A·B, A·Bᵀ and Aᵀ·B (the Linear backward <c>dx = dy·W</c>,
+    /// forward <c>y = x·Wᵀ</c> and weight gradient <c>dW = dyᵀ·x</c>) all pack with vector copies or 8×8 register
+    /// transposes and run at kernel speed.
     /// </para>
     /// <para>
     /// Each element is one fused-multiply-add chain over k in ascending order, starting from <c>C[i,j]</c>
     /// (accumulate) or zero. Work is split over disjoint tiles of C only, never over k, so the result is bit-identical
-    /// for any <see cref="Compute.MaxThreads"/>. The call may run on several threads (up to
-    /// <see cref="Compute.MaxThreads"/>) and is safe to invoke concurrently from different threads on disjoint outputs.
+    /// for any <see cref="Compute.MaxThreads"/>. The call may use up to <see cref="Compute.MaxThreads"/> threads and
+    /// may be invoked concurrently from different threads on disjoint outputs.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or a leading dimension is smaller than the stored row length.</exception>
@@ -208,7 +217,7 @@ public static unsafe class Sgemm
     private sealed class Job
     {
         public float* A, B, C, PackedB;
-        public int Lda, Ldb, Ldc, M, K, Kc;
+        public int Lda, Ldb, Ldc, M, N, K, Kc;
         public bool TransA, TransB, Accumulate;
         public KernelKind Kind;
 
@@ -237,6 +246,7 @@ public static unsafe class Sgemm
         }
     }
 
+    [SkipLocalsInit]
     private static void Run(bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
@@ -256,46 +266,72 @@ public static unsafe class Sgemm
         int chunkCols = (int)Math.Min(RoundUp(n, nr), Math.Max(nr, MaxPackedB / k / nr * nr));
         long packedFloats = (long)k * chunkCols;
 
+        if (packedFloats + AlignSlack > Array.MaxLength)
+            throw new NotSupportedException($"k = {k} is too large: one packed panel of op(B) would need {packedFloats} floats.");
+
         Job? job = t_job;
-        if (job is null || job.InUse) { job = new Job(); if (t_job is null) t_job = job; }
+        if (job is null || job.InUse) { job = new Job(); t_job ??= job; }
         job.InUse = true;
-        float[] packedArray = ArrayPool<float>.Shared.Rent((int)packedFloats + AlignSlack);
         try
         {
-            fixed (float* packedRaw = packedArray)
+            job.A = a; job.B = b; job.C = c;
+            job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
+            job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
+            int kBlocks = (k + MaxKc - 1) / MaxKc;
+            job.Kc = Math.Min(MaxKc, RoundUp((k + kBlocks - 1) / kBlocks, 8));
+
+            if (packedFloats <= StackPackedB)
             {
-                job.A = a; job.B = b; job.C = c; job.PackedB = Align64(packedRaw);
-                job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.K = k;
-                job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
-                int kBlocks = (k + Kc - 1) / Kc;
-                job.Kc = Math.Min(Kc, RoundUp((k + kBlocks - 1) / kBlocks, 8));
-
-                for (int j0 = 0; j0 < n; j0 += chunkCols)
+                // Small problems: packed B on the stack, no pool round trip.
+                float* packedRaw = stackalloc float[StackPackedB + AlignSlack];
+                RunChunks(job, Align64(packedRaw), chunkCols, mr, nr, threads);
+            }
+            else
+            {
+                float[] packedArray = ArrayPool<float>.Shared.Rent((int)packedFloats + AlignSlack);
+                try
                 {
-                    int cols = Math.Min(chunkCols, n - j0);
-                    job.J0 = j0; job.Cols = cols;
-                    job.Panels = (cols + nr - 1) / nr;
-                    Plan(job, m, cols, k, mr, nr, threads);
-                    job.NextPanel = 0; job.DonePanels = 0; job.NextTile = 0;
-
-                    int workers = Math.Min(threads, job.TilesM * job.TilesN);
-                    if (workers <= 1) job.Worker(0);
-                    else Compute.For(workers, job.Worker);
+                    fixed (float* packedRaw = packedArray)
+                        RunChunks(job, Align64(packedRaw), chunkCols, mr, nr, threads);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(packedArray);
                 }
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packedArray);
             job.A = job.B = job.C = job.PackedB = null;
             job.InUse = false;
         }
     }
 
+    /// <summary>Runs the column chunks of one call: per chunk, plan the tiles and run the workers.</summary>
+    private static void RunChunks(Job job, float* packedB, int chunkCols, int mr, int nr, int threads)
+    {
+        job.PackedB = packedB;
+        for (int j0 = 0; j0 < job.N; j0 += chunkCols)
+        {
+            int cols = Math.Min(chunkCols, job.N - j0);
+            job.J0 = j0;
+            job.Cols = cols;
+            job.Panels = (cols + nr - 1) / nr;
+            Plan(job, job.M, cols, job.K, mr, nr, threads);
+            job.NextPanel = 0;
+            job.DonePanels = 0;
+            job.NextTile = 0;
+
+            int workers = Math.Min(threads, job.TilesM * job.TilesN);
+            if (workers <= 1) job.Worker(0);
+            else Compute.For(workers, job.Worker);
+        }
+    }
+
     /// <summary>
     /// Chooses the tile grid of one chunk. Tiles never change the arithmetic (see the class remarks), only the
-    /// load balance and cache reuse: one thread uses tall full-width tiles; several threads get enough tiles of
-    /// balanced size for dynamic claiming.
+    /// load balance and the packing overhead: one thread uses full-width tiles of <see cref="SerialMc"/> rows;
+    /// several threads get a grid minimising an estimated makespan.
     /// </summary>
     private static void Plan(Job job, int m, int n, int k, int mr, int nr, int threads)
     {
@@ -303,27 +339,26 @@ public static unsafe class Sgemm
         int maxMt = MaxMc / mr;
         if (threads <= 1)
         {
-            int tm = (mu + DefaultMcX / mr - 1) / (DefaultMcX / mr);
+            int tm = (mu + SerialMc / mr - 1) / (SerialMc / mr);
             SetGrid(job, mu, nu, (mu + tm - 1) / tm, nu, mr, nr);
             return;
         }
 
         // Cost of a tile of mt × nt micro-tiles, in units of one micro-tile over the whole k: the compute mt·nt,
-        // packing its rows of A (≈ mt/4), streaming its B panels from L3 (≈ 0.4·nt) and a fixed overhead. The
-        // makespan of dynamically claimed tiles is about (rounds + ½) tiles, which favours several tiles per thread.
+        // packing its A rows (≈ mt/4; splitting the columns repeats it) and a fixed overhead (≈ 2000 cycles).
+        // Tiles are claimed dynamically, so the makespan is about (rounds + ½) tiles.
         double best = double.MaxValue;
         int bestMt = Math.Min(maxMt, mu), bestNt = nu;
         for (int tn = 1; tn <= Math.Min(nu, 4 * threads); tn++)
         {
             int nt = (nu + tn - 1) / tn;
             if ((nu + nt - 1) / nt != tn) continue;
-            int tmLo = (mu + maxMt - 1) / maxMt;
-            for (int tm = tmLo; tm <= Math.Min(mu, tmLo + 16 * threads); tm++)
+            for (int mt = Math.Min(maxMt, mu); mt >= 1; mt--)
             {
-                int mt = (mu + tm - 1) / tm;
-                if ((mu + mt - 1) / mt != tm) continue;
+                int tm = (mu + mt - 1) / mt;
+                if (mt > 1 && (mu + mt - 2) / (mt - 1) == tm) continue;    // same grid as mt − 1 with a smaller tile
                 int rounds = (tm * tn + threads - 1) / threads;
-                double tile = mt * (double)nt + 0.25 * mt + 0.4 * nt + 128.0 / k;
+                double tile = mt * (double)nt + 0.25 * mt + 128.0 / k;
                 double cost = (rounds + 0.5) * tile;
                 if (cost < best * 0.999) { best = cost; bestMt = mt; bestNt = nt; }
             }
@@ -348,6 +383,7 @@ public static unsafe class Sgemm
     /// until none remain. Claiming is dynamic, but each tile's arithmetic is fixed, so results do not depend on
     /// which worker computes what.
     /// </summary>
+    [SkipLocalsInit]
     private static void Work<TK>(Job job) where TK : struct, IMicroKernel
     {
         int k = job.K, panels = job.Panels;
@@ -362,120 +398,70 @@ public static unsafe class Sgemm
         }
         if (Volatile.Read(ref job.DonePanels) < panels)
         {
+            // Only other workers' in-flight panels remain: spin briefly (never sleep) until they land.
             var spin = new SpinWait();
-            while (Volatile.Read(ref job.DonePanels) < panels) spin.SpinOnce();
+            while (Volatile.Read(ref job.DonePanels) < panels) spin.SpinOnce(sleep1Threshold: -1);
         }
 
         int tiles = job.TilesM * job.TilesN;
         if (Volatile.Read(ref job.NextTile) >= tiles) return;
 
-        // Per-thread packed A block (Mc × Kc), pinned so that its address is stable.
-        bool ownBuffer = !t_packAInUse;
-        float[] packA;
-        int needA = MaxMc * 1024 + AlignSlack;
-        if (ownBuffer)
+        // A micro-panel (MR × Kc, packed just in time, L1-resident) and a scratch tile for edges, on the stack.
+        float* aRaw = stackalloc float[TK.MR * MaxKc + AlignSlack];
+        float* edgeRaw = stackalloc float[TK.MR * TK.NR + AlignSlack];
+        float* aPanel = Align64(aRaw), edgeTile = Align64(edgeRaw);
+        new Span<float>(edgeTile, TK.MR * TK.NR).Clear();
+        while (true)
         {
-            packA = t_packA ??= GC.AllocateUninitializedArray<float>(needA, pinned: true);
-            t_packAInUse = true;
-        }
-        else
-        {
-            packA = ArrayPool<float>.Shared.Rent(needA);
-        }
-        try
-        {
-            fixed (float* packARaw = packA)
-            {
-                float* bufA = Align64(packARaw);
-                float* edge = stackalloc float[TK.MR * TK.NR + AlignSlack];
-                float* edgeTile = Align64(edge);
-                new Span<float>(edgeTile, TK.MR * TK.NR).Clear();
-                while (true)
-                {
-                    int t = Interlocked.Increment(ref job.NextTile) - 1;
-                    if (t >= tiles) break;
-                    ComputeTile<TK>(job, t, bufA, edgeTile);
-                }
-            }
-        }
-        finally
-        {
-            if (ownBuffer) t_packAInUse = false;
-            else ArrayPool<float>.Shared.Return(packA);
+            int t = Interlocked.Increment(ref job.NextTile) - 1;
+            if (t >= tiles) break;
+            ComputeTile<TK>(job, t, aPanel, edgeTile);
         }
     }
 
     /// <summary>
-    /// Computes tile <paramref name="t"/> of the chunk: for each k block, pack the tile's rows of op(A), then sweep
-    /// the B micro-panels (outer) and the A micro-panels (inner) so a B micro-panel is reused from L1 across the
-    /// whole tile height while the packed A block stays in L2.
+    /// Computes tile <paramref name="t"/> of the chunk. For each MR-row strip of the tile and each k block: pack the
+    /// strip's A micro-panel (it then stays in L1), and sweep it across all NR-column B micro-panels of the tile,
+    /// streaming B from L2/L3. The strip of C (MR rows × tile width) stays cache-resident across the k blocks.
     /// </summary>
-    private static void ComputeTile<TK>(Job job, int t, float* bufA, float* edgeTile) where TK : struct, IMicroKernel
+    private static void ComputeTile<TK>(Job job, int t, float* aPanel, float* edgeTile) where TK : struct, IMicroKernel
     {
         int mr = TK.MR, nr = TK.NR;
         int tm = t / job.TilesN, tn = t - tm * job.TilesN;
         int i0 = tm * job.Mc, rows = Math.Min(job.Mc, job.M - i0);
         int jc = tn * job.Nc, cols = Math.Min(job.Nc, job.Cols - jc);
-        int k = job.K, ldc = job.Ldc;
+        int k = job.K, kcMax = job.Kc, ldc = job.Ldc;
+        nint panelStride = (nint)k * nr;
         float* cTile = job.C + (nint)i0 * ldc + job.J0 + jc;
-        float* bTile = job.PackedB + (nint)(jc / nr) * k * nr;
+        float* bTile = job.PackedB + (jc / nr) * panelStride;
 
-        for (int pc = 0; pc < k; pc += job.Kc)
+        for (int ir = 0; ir < rows; ir += mr)
         {
-            int kc = Math.Min(job.Kc, k - pc);
-            PackABlock(mr, job.TransA, job.A, job.Lda, i0, rows, pc, kc, bufA);
-            bool load = job.Accumulate || pc > 0;
-            if (IrOuter)
+            int nrows = Math.Min(mr, rows - ir);
+            float* cStrip = cTile + (nint)ir * ldc;
+            for (int pc = 0; pc < k; pc += kcMax)
             {
-            for (int ir = 0; ir < rows; ir += mr)
-            {
-                int nrows = Math.Min(mr, rows - ir);
-                for (int jr = 0; jr < cols; jr += nr)
+                int kc = Math.Min(kcMax, k - pc);
+                PackAPanel(mr, job.TransA, job.A, job.Lda, i0 + ir, nrows, pc, kc, aPanel);
+                bool load = job.Accumulate || pc > 0;
+                float* pb = bTile + (nint)pc * nr;
+                for (int jr = 0; jr < cols; jr += nr, pb += panelStride)
                 {
-                int ncols = Math.Min(nr, cols - jr);
-                float* pb = bTile + (nint)(jr / nr) * k * nr + (nint)pc * nr;
-                    float* pa = bufA + (nint)ir * kc;
-                    float* cp = cTile + (nint)ir * ldc + jr;
+                    int ncols = Math.Min(nr, cols - jr);
+                    float* cp = cStrip + jr;
                     if (nrows == mr && ncols == nr)
                     {
-                        TK.Run(kc, pa, pb, cp, ldc, load);
+                        TK.Run(kc, aPanel, pb, cp, ldc, load);
+                        continue;
                     }
-                    else
-                    {
-                        if (load)
-                            for (int r = 0; r < nrows; r++)
-                                new ReadOnlySpan<float>(cp + (nint)r * ldc, ncols).CopyTo(new Span<float>(edgeTile + r * nr, ncols));
-                        TK.Run(kc, pa, pb, edgeTile, nr, load);
+
+                    // Edge tile: run the full kernel on a scratch tile (zero-padded panels), move only the valid part.
+                    if (load)
                         for (int r = 0; r < nrows; r++)
-                            new ReadOnlySpan<float>(edgeTile + r * nr, ncols).CopyTo(new Span<float>(cp + (nint)r * ldc, ncols));
-                    }
-                }
-            }
-            continue;
-            }
-            for (int jr = 0; jr < cols; jr += nr)
-            {
-                int ncols = Math.Min(nr, cols - jr);
-                float* pb = bTile + (nint)(jr / nr) * k * nr + (nint)pc * nr;
-                for (int ir = 0; ir < rows; ir += mr)
-                {
-                    int nrows = Math.Min(mr, rows - ir);
-                    float* pa = bufA + (nint)ir * kc;
-                    float* cp = cTile + (nint)ir * ldc + jr;
-                    if (nrows == mr && ncols == nr)
-                    {
-                        TK.Run(kc, pa, pb, cp, ldc, load);
-                    }
-                    else
-                    {
-                        // Edge tile: run the full kernel on a scratch tile, move only the valid part.
-                        if (load)
-                            for (int r = 0; r < nrows; r++)
-                                new ReadOnlySpan<float>(cp + (nint)r * ldc, ncols).CopyTo(new Span<float>(edgeTile + r * nr, ncols));
-                        TK.Run(kc, pa, pb, edgeTile, nr, load);
-                        for (int r = 0; r < nrows; r++)
-                            new ReadOnlySpan<float>(edgeTile + r * nr, ncols).CopyTo(new Span<float>(cp + (nint)r * ldc, ncols));
-                    }
+                            new ReadOnlySpan<float>(cp + (nint)r * ldc, ncols).CopyTo(new Span<float>(edgeTile + r * nr, ncols));
+                    TK.Run(kc, aPanel, pb, edgeTile, nr, load);
+                    for (int r = 0; r < nrows; r++)
+                        new ReadOnlySpan<float>(edgeTile + r * nr, ncols).CopyTo(new Span<float>(cp + (nint)r * ldc, ncols));
                 }
             }
         }
@@ -486,55 +472,49 @@ public static unsafe class Sgemm
     // ------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Packs rows [i0, i0 + rows) × k range [p0, p0 + kc) of op(A) into MR-row micro-panels: panel q holds, for each
-    /// p, the MR values <c>op(A)[i0 + q·MR + r, p0 + p]</c> contiguously at <c>dst[q·MR·kc + p·MR + r]</c>; rows past
-    /// the end are zero.
+    /// Packs one A micro-panel: rows [i0, i0 + rows) (rows ≤ MR) × k range [p0, p0 + kc) of op(A), as
+    /// <c>dst[p·MR + r] = op(A)[i0 + r, p0 + p]</c>, zero for r ≥ rows.
     /// </summary>
-    private static void PackABlock(int mr, bool transA, float* a, int lda, int i0, int rows, int p0, int kc, float* dst)
+    private static void PackAPanel(int mr, bool transA, float* a, int lda, int i0, int rows, int p0, int kc, float* dst)
     {
-        for (int ir = 0; ir < rows; ir += mr)
+        if (transA)
         {
-            int r = Math.Min(mr, rows - ir);
-            float* d = dst + (nint)ir * kc;
-            if (transA)
+            // op(A)[i, p] = a[p·lda + i]: each p contributes MR consecutive floats.
+            float* src = a + (nint)p0 * lda + i0;
+            if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
             {
-                // op(A)[i, p] = a[p·lda + i]: each p contributes MR consecutive floats.
-                float* src = a + (nint)p0 * lda + i0 + ir;
-                if (r == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
-                {
-                    for (int p = 0; p < kc; p++)
-                        Vector256.Store(Vector256.Load(src + (nint)p * lda), d + p * 8);
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* s = src + (nint)p * lda;
-                        float* o = d + p * mr;
-                        int q = 0;
-                        for (; q < r; q++) o[q] = s[q];
-                        for (; q < mr; q++) o[q] = 0f;
-                    }
-                }
+                for (int p = 0; p < kc; p++)
+                    Vector256.Store(Vector256.Load(src + (nint)p * lda), dst + p * 8);
             }
             else
             {
-                // op(A)[i, p] = a[i·lda + p]: rows are contiguous in p, so transpose MR×kc into kc×MR.
-                float* src = a + (nint)(i0 + ir) * lda + p0;
-                int p = 0;
-                if (r == 8 && mr == 8 && Avx.IsSupported)
-                    for (; p + 8 <= kc; p += 8)
-                        Transpose8x8(src + p, lda, d + p * 8, 8);
-                if (p < kc)
+                for (int p = 0; p < kc; p++)
                 {
-                    for (int q = 0; q < r; q++)
-                    {
-                        float* s = src + (nint)q * lda;
-                        for (int pp = p; pp < kc; pp++) d[pp * mr + q] = s[pp];
-                    }
-                    for (int q = r; q < mr; q++)
-                        for (int pp = p; pp < kc; pp++) d[pp * mr + q] = 0f;
+                    float* s = src + (nint)p * lda;
+                    float* o = dst + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) o[r] = s[r];
+                    for (; r < mr; r++) o[r] = 0f;
                 }
+            }
+        }
+        else
+        {
+            // op(A)[i, p] = a[i·lda + p]: rows are contiguous in p, so transpose MR×kc into kc×MR.
+            float* src = a + (nint)i0 * lda + p0;
+            int p = 0;
+            if (rows == 8 && mr == 8 && Avx.IsSupported)
+                for (; p + 8 <= kc; p += 8)
+                    Transpose8x8(src + p, lda, dst + p * 8, 8);
+            if (p < kc)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* s = src + (nint)r * lda;
+                    for (int pp = p; pp < kc; pp++) dst[pp * mr + r] = s[pp];
+                }
+                for (int r = rows; r < mr; r++)
+                    for (int pp = p; pp < kc; pp++) dst[pp * mr + r] = 0f;
             }
         }
     }
