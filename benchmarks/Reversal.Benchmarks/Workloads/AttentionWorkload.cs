@@ -35,10 +35,13 @@ public sealed class AttentionWorkload
         _context = new AttentionContext(Heads, Heads, new RotaryEmbedding(HeadDim, length), policy, positions, keyMask: null);
     }
 
-    /// <summary>Forward, then backward into q, k and v.</summary>
+    /// <summary>
+    /// Forward, then backward into q, k and v, inside a pooled memory scope as a training step runs. Gradients accumulate
+    /// across runs, as the peer's repeated <c>out.sum().backward()</c> does.
+    /// </summary>
     public void Run()
     {
-        _q.Grad = null; _k.Grad = null; _v.Grad = null;
+        using var memory = TensorMemory.BeginScope();
         Functional.Sum(Functional.ScaledDotProductAttention(_q, _k, _v, _context)).Backward();
     }
 }

@@ -48,13 +48,7 @@ internal static class AttentionKernel
                         int rows = Math.Min(QueryBlock, p.QueryLength - m0);
                         var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored);
                         for (int r = 0; r < rows; r++)
-                        {
-                            var row = scores.AsSpan(r * ld, block.End);
-                            float lse = RowSoftmax.LogSumExp(row);
-                            logSumExp[p.StatIndex(b, h, m0 + r)] = lse;
-                            if (float.IsNegativeInfinity(lse)) row.Clear();
-                            else RowSoftmax.ExpShifted(row, lse, row);
-                        }
+                            logSumExp[p.StatIndex(b, h, m0 + r)] = RowSoftmax.SoftmaxInPlace(scores.AsSpan(r * ld, block.End));
                         var o = output.AsSpan(p.QueryIndex(b, m0, h));
                         if (block.End == 0)
                         {
@@ -119,14 +113,26 @@ internal static class AttentionKernel
                             float delta = System.Numerics.Tensors.TensorPrimitives.Dot(dOutput.AsSpan(q0 + r * qStride, d), output.AsSpan(q0 + r * qStride, d));
                             var pr = probs.AsSpan(r * ld, end);
                             var ds = dScores.AsSpan(r * ld, end);
+                            // dS = P ∘ (dP − δ) · scale, in place.
+                            System.Numerics.Tensors.TensorPrimitives.Subtract(ds, delta, ds);
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, pr, ds);
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, scale, ds);
+                            if (!p.Mirrors) continue;
+                            // Standard part stays in dScores, mirrored part moves to 'mirrored' (zeros elsewhere).
                             var dsMirrored = mirrored.AsSpan(r * ld, end);
+                            if (p.KeyPositionsAscending(b))
+                            {
+                                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), end);
+                                dsMirrored[..split].Clear();
+                                ds[split..].CopyTo(dsMirrored[split..]);
+                                ds[split..].Clear();
+                                continue;
+                            }
                             for (int n = 0; n < end; n++)
                             {
-                                float value = pr[n] * (ds[n] - delta) * scale;
-                                bool isMirrored = p.Mirrors && p.Mirrored(b, t, n);
-                                // Standard part goes to dScores (reused), mirrored part to 'mirrored'.
-                                ds[n] = isMirrored ? 0f : value;
-                                dsMirrored[n] = isMirrored ? value : 0f;
+                                bool isMirrored = p.Mirrored(b, t, n);
+                                dsMirrored[n] = isMirrored ? ds[n] : 0f;
+                                if (isMirrored) ds[n] = 0f;
                             }
                         }
                         if (block.StandardEnd > 0)
@@ -200,17 +206,33 @@ internal static class AttentionKernel
             Sgemm.Multiply(false, true, rows, end - mirroredStart, d, p.QueryMirrored.AsSpan(q0), qStride,
                 p.KeyMirrored.AsSpan(p.KeyIndex(b, mirroredStart, kvh)), kStride, mirroredScratch.AsSpan(mirroredStart), ld);
         float scale = p.Scale;
+        bool ascending = p.Mirrors && p.KeyPositionsAscending(b);
+        var keyMask = p.KeyMask is null ? default : p.KeyMask.AsSpan(b * p.KeyLength, p.KeyLength);
         for (int r = 0; r < rows; r++)
         {
             int t = m0 + r;
-            int rowEnd = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
+            int rowEnd = Math.Min(p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength), end);
             var row = scores.AsSpan(r * ld, end);
-            var mirroredRow = p.Mirrors ? mirroredScratch.AsSpan(r * ld, end) : default;
-            for (int n = 0; n < end; n++)
+            if (!p.Mirrors)
             {
-                if (n >= rowEnd || !p.KeyVisible(b, n)) { row[n] = float.NegativeInfinity; continue; }
-                row[n] = scale * (p.Mirrors && p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..rowEnd], scale, row[..rowEnd]);
             }
+            else if (ascending)
+            {
+                // Keys after the query's position form one suffix: standard scores before it, mirrored ones from it.
+                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), rowEnd);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..split], scale, row[..split]);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(mirroredScratch.AsSpan(r * ld + split, rowEnd - split), scale, row[split..rowEnd]);
+            }
+            else
+            {
+                var mirroredRow = mirroredScratch.AsSpan(r * ld, end);
+                for (int n = 0; n < rowEnd; n++) row[n] = scale * (p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
+            }
+            row[rowEnd..].Fill(float.NegativeInfinity);
+            if (!keyMask.IsEmpty)
+                for (int n = 0; n < rowEnd; n++)
+                    if (!keyMask[n]) row[n] = float.NegativeInfinity;
         }
         return new BlockRange(end, standardEnd, mirroredStart);
     }

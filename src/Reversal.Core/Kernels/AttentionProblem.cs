@@ -47,6 +47,42 @@ internal sealed class AttentionProblem
 
     public bool KeyVisible(int b, int n) => KeyMask is null || KeyMask[b * KeyLength + n];
 
+    private bool[]? _keyPositionsAscending;
+
+    /// <summary>
+    /// True when row b's key positions never decrease (BICO, causal and plain batches): then the keys a query scores with
+    /// the mirrored rotation form one suffix, found by <see cref="FirstKeyAfter"/>, and kernels can work on whole ranges.
+    /// </summary>
+    public bool KeyPositionsAscending(int b)
+    {
+        if (_keyPositionsAscending is null)
+        {
+            var flags = new bool[Batch];
+            for (int row = 0; row < Batch; row++)
+            {
+                var positions = KeyPositions.AsSpan(row * KeyLength, KeyLength);
+                bool ascending = true;
+                for (int n = 1; n < positions.Length && ascending; n++) ascending = positions[n] >= positions[n - 1];
+                flags[row] = ascending;
+            }
+            _keyPositionsAscending = flags;
+        }
+        return _keyPositionsAscending[b];
+    }
+
+    /// <summary>For ascending key positions: the first key index of row b whose position is greater than <paramref name="position"/>.</summary>
+    public int FirstKeyAfter(int b, int position)
+    {
+        var positions = KeyPositions.AsSpan(b * KeyLength, KeyLength);
+        int lo = 0, hi = positions.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (positions[mid] > position) hi = mid; else lo = mid + 1;
+        }
+        return lo;
+    }
+
     /// <summary>True when the pair (query t, key n) of row b is scored with the mirrored rotation.</summary>
     public bool Mirrored(int b, int t, int n) =>
         Mirrors && Policy.UsesMirroredRope(QueryPositions[b * QueryLength + t], KeyPositions[b * KeyLength + n]);

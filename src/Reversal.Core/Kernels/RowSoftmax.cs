@@ -32,6 +32,22 @@ internal static class RowSoftmax
         for (int i = 0; i < x.Length; i++) y[i] = (x[i] - max) - logSum;
     }
 
+    /// <summary>
+    /// Replaces the row by its softmax (vectorised: one max, one exp pass, one sum) and returns its log-sum-exp; a row
+    /// of −∞ becomes zeros and returns −∞.
+    /// </summary>
+    public static float SoftmaxInPlace(Span<float> row)
+    {
+        if (row.IsEmpty) return float.NegativeInfinity;
+        float max = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(max)) { row.Clear(); return max; }
+        TensorPrimitives.Subtract(row, max, row);
+        TensorPrimitives.Exp(row, row);
+        float sum = TensorPrimitives.Sum(row);
+        TensorPrimitives.Multiply(row, 1f / sum, row);
+        return max + MathF.Log(sum);
+    }
+
     /// <summary><c>y = exp(x − lse)</c>, the softmax given the row's log-sum-exp.</summary>
     public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y)
     {
