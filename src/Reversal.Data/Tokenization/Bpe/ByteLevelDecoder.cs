@@ -19,6 +19,9 @@ internal sealed class ByteLevelDecoder(bool addPrefixSpace, bool trimOffsets, bo
     /// <summary>Stored for round-tripping (<c>"use_regex"</c>).</summary>
     public bool UseRegex { get; } = useRegex;
 
+    /// <summary>Creates the component from its <c>tokenizer.json</c> flags.</summary>
+    public static ByteLevelDecoder From(ByteLevelSettings settings) => new(settings.AddPrefixSpace, settings.TrimOffsets, settings.UseRegex);
+
     /// <inheritdoc />
     public override List<string> DecodeChain(List<string> tokens)
     {
@@ -43,11 +46,6 @@ internal sealed class ByteLevelDecoder(bool addPrefixSpace, bool trimOffsets, bo
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject();
-        writer.WriteString("type", "ByteLevel");
-        writer.WriteBoolean("add_prefix_space", AddPrefixSpace);
-        writer.WriteBoolean("trim_offsets", TrimOffsets);
-        writer.WriteBoolean("use_regex", UseRegex);
-        writer.WriteEndObject();
+        new ByteLevelSettings(AddPrefixSpace, TrimOffsets, UseRegex).Write(writer);
     }
 }

@@ -15,14 +15,12 @@ internal sealed class ByteLevelPostProcessor(bool addPrefixSpace, bool trimOffse
     /// <summary><c>"use_regex"</c>.</summary>
     public bool UseRegex { get; } = useRegex;
 
+    /// <summary>Creates the component from its <c>tokenizer.json</c> flags.</summary>
+    public static ByteLevelPostProcessor From(ByteLevelSettings settings) => new(settings.AddPrefixSpace, settings.TrimOffsets, settings.UseRegex);
+
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject();
-        writer.WriteString("type", "ByteLevel");
-        writer.WriteBoolean("add_prefix_space", AddPrefixSpace);
-        writer.WriteBoolean("trim_offsets", TrimOffsets);
-        writer.WriteBoolean("use_regex", UseRegex);
-        writer.WriteEndObject();
+        new ByteLevelSettings(AddPrefixSpace, TrimOffsets, UseRegex).Write(writer);
     }
 }

@@ -24,6 +24,9 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool trimOffset
     /// <summary>Split with <see cref="Gpt2Pattern"/> before byte encoding (<c>"use_regex"</c>).</summary>
     public bool UseRegex { get; } = useRegex;
 
+    /// <summary>Creates the component from its <c>tokenizer.json</c> flags.</summary>
+    public static ByteLevelPreTokenizer From(ByteLevelSettings settings) => new(settings.AddPrefixSpace, settings.TrimOffsets, settings.UseRegex);
+
     /// <inheritdoc />
     public override void PreTokenize(string text, List<string> pieces)
     {
@@ -48,11 +51,6 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool trimOffset
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer)
     {
-        writer.WriteStartObject();
-        writer.WriteString("type", "ByteLevel");
-        writer.WriteBoolean("add_prefix_space", AddPrefixSpace);
-        writer.WriteBoolean("trim_offsets", TrimOffsets);
-        writer.WriteBoolean("use_regex", UseRegex);
-        writer.WriteEndObject();
+        new ByteLevelSettings(AddPrefixSpace, TrimOffsets, UseRegex).Write(writer);
     }
 }

@@ -29,10 +29,7 @@ internal abstract class PostProcessor
         return type switch
         {
             "TemplateProcessing" => TemplatePostProcessor.FromJson(element, scope),
-            "ByteLevel" => new ByteLevelPostProcessor(
-                scope.OptionalBool(element, "add_prefix_space") ?? true,
-                scope.OptionalBool(element, "trim_offsets") ?? true,
-                scope.OptionalBool(element, "use_regex") ?? true),
+            "ByteLevel" => ByteLevelPostProcessor.From(ByteLevelSettings.Read(element, scope)),
             "Sequence" => SequencePostProcessor.FromJson(element, scope),
             _ => throw scope.Error($"unsupported post-processor type \"{type}\" (supported: {SupportedTypes})"),
         };

@@ -25,10 +25,7 @@ internal abstract class PreTokenizer
         string type = scope.TypeOf(element);
         return type switch
         {
-            "ByteLevel" => new ByteLevelPreTokenizer(
-                scope.OptionalBool(element, "add_prefix_space") ?? true,
-                scope.OptionalBool(element, "trim_offsets") ?? true,
-                scope.OptionalBool(element, "use_regex") ?? true),
+            "ByteLevel" => ByteLevelPreTokenizer.From(ByteLevelSettings.Read(element, scope)),
             "Split" => SplitPreTokenizer.FromJson(element, scope),
             "Sequence" => SequencePreTokenizer.FromJson(element, scope),
             _ => throw scope.Error($"unsupported pre-tokenizer type \"{type}\" (supported: {SupportedTypes})"),

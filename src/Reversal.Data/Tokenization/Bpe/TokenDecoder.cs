@@ -27,10 +27,7 @@ internal abstract class TokenDecoder
         string type = scope.TypeOf(element);
         return type switch
         {
-            "ByteLevel" => new ByteLevelDecoder(
-                scope.OptionalBool(element, "add_prefix_space") ?? true,
-                scope.OptionalBool(element, "trim_offsets") ?? true,
-                scope.OptionalBool(element, "use_regex") ?? true),
+            "ByteLevel" => ByteLevelDecoder.From(ByteLevelSettings.Read(element, scope)),
             "ByteFallback" => new ByteFallbackDecoder(),
             "Fuse" => new FuseDecoder(),
             "Replace" => new ReplaceDecoder(
