@@ -44,14 +44,17 @@ public static class TensorMemory
     /// <summary>A zero-filled buffer of at least <paramref name="length"/> elements (pooled inside a scope).</summary>
     internal static float[] Allocate(int length)
     {
-        var buffer = Rent(length);
-        buffer.AsSpan(0, length).Clear();
+        var buffer = Rent(length, out bool fresh);
+        if (!fresh) buffer.AsSpan(0, length).Clear(); // new arrays are already zero
         return buffer;
     }
 
     /// <summary>A buffer of at least <paramref name="length"/> elements whose content is undefined (the caller overwrites it).</summary>
-    internal static float[] Rent(int length)
+    internal static float[] Rent(int length) => Rent(length, out _);
+
+    private static float[] Rent(int length, out bool fresh)
     {
+        fresh = true;
         var scope = t_current;
         if (scope is null || length < MinPooledLength) return new float[length];
         int sizeClass = 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(length - 1));
@@ -61,6 +64,7 @@ public static class TensorMemory
             var stack = Pool[sizeClass];
             if (stack is { Count: > 0 }) buffer = stack.Pop();
         }
+        fresh = buffer is null;
         buffer ??= new float[1 << sizeClass];
         scope.Rented.Add(buffer);
         return buffer;

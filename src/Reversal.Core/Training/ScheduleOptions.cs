@@ -17,8 +17,10 @@ public sealed class ScheduleOptions
 
     /// <summary>
     /// Linear warm-up over <paramref name="warmupSteps"/> then cosine decay to <paramref name="minRatio"/> × the base rate
-    /// at <paramref name="totalSteps"/> (default: the run's total number of optimizer steps).
+    /// at <paramref name="totalSteps"/> (default: the total number of optimizer steps of the <c>Fit</c> run).
     /// </summary>
+    /// <remarks>A host that drives <see cref="Trainer.TrainStep"/> itself, without <c>Fit</c>, must pass
+    /// <paramref name="totalSteps"/>: otherwise the decay has no horizon and ends with the warm-up.</remarks>
     public ScheduleOptions WarmupCosine(long warmupSteps, long? totalSteps = null, double minRatio = 0.0)
     {
         _ = new WarmupCosineSchedule(warmupSteps, totalSteps ?? warmupSteps + 1, minRatio); // validate eagerly
