@@ -29,6 +29,23 @@ public sealed class TokenSequence
     /// <summary>Number of tokens.</summary>
     public int Length => Ids.Length;
 
+    /// <summary>
+    /// The token-reversed sequence, as reverse modelling (Yu et al., arXiv 2410.09817) and token-level reverse training
+    /// (Golovneva et al., arXiv 2403.13799) define it: the text is tokenised first, then the token order is reversed. A
+    /// leading BOS and a trailing EOS stay in place (they mark the sequence, not its content), so the result is still
+    /// <c>[BOS] ... [EOS]</c> and reversing twice gives the original ids. The prompt boundary does not survive reversal:
+    /// the result is all completion.
+    /// </summary>
+    public TokenSequence Reversed(SpecialTokenIds specialTokens)
+    {
+        ArgumentNullException.ThrowIfNull(specialTokens);
+        var ids = (int[])Ids.Clone();
+        int start = ids[0] == specialTokens.Bos ? 1 : 0;
+        int end = ids.Length > start && ids[^1] == specialTokens.Eos ? ids.Length - 1 : ids.Length;
+        Array.Reverse(ids, start, end - start);
+        return new TokenSequence(ids);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"TokenSequence({Length} tokens, prompt {PromptLength})";
 }

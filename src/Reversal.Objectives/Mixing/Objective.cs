@@ -22,4 +22,11 @@ public static class Objective
     /// </summary>
     public static ObjectiveMix AbiRecipe(BlankInfillingTokens tokens, bool completionOnly = false) =>
         Mix((new NextTokenPrediction(completionOnly), 0.5), (new BlankInfilling(tokens), 0.5));
+
+    /// <summary>
+    /// Token-level reverse training (Golovneva et al.): every batch is, with equal probability, plain next-token
+    /// prediction or next-token prediction on the token-reversed sequences. A pure data transform: no attention change.
+    /// </summary>
+    public static ObjectiveMix ReverseTrainingRecipe() =>
+        Mix((new NextTokenPrediction(), 0.5), (new ReversedObjective(new NextTokenPrediction()), 0.5));
 }
