@@ -22,7 +22,6 @@ public static class PromptCompletionJsonl
     // is written as is. This reproduces the Berglund files byte for byte.
     private static readonly JavaScriptEncoder s_encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private static readonly JsonDocumentOptions s_documentOptions = new() { AllowDuplicateProperties = false };
 
     /// <summary>
     /// Reads every record of a prompt/completion JSONL file. Blank lines are skipped; every other line must be a
@@ -34,33 +33,8 @@ public static class PromptCompletionJsonl
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="JsonlFormatException">A line is not valid UTF-8 or JSON, is not an object, lacks a field or
     /// has a non-string one; or the file contains no records. The message names the file and the line.</exception>
-    public static IReadOnlyList<PromptCompletion> Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"JSONL file '{path}' was not found.", path);
-
-        byte[] bytes = File.ReadAllBytes(path);
-        int position = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-        var rows = new List<PromptCompletion>();
-        int lineNumber = 0;
-        while (position < bytes.Length)
-        {
-            lineNumber++;
-            int newline = bytes.AsSpan(position).IndexOf((byte)'\n');
-            int end = newline < 0 ? bytes.Length : position + newline;
-            int start = position;
-            position = newline < 0 ? bytes.Length : end + 1;
-            if (end > start && bytes[end - 1] == (byte)'\r') end--;
-
-            var line = new ReadOnlyMemory<byte>(bytes, start, end - start);
-            if (IsBlank(line.Span)) continue;
-            rows.Add(ParseLine(path, lineNumber, line));
-        }
-
-        if (rows.Count == 0) throw new JsonlFormatException(path, null, "contains no records");
-        return rows.AsReadOnly();
-    }
+    public static IReadOnlyList<PromptCompletion> Read(string path) =>
+        JsonlReader.ReadObjects(path, record => new PromptCompletion(record.RequiredString(PromptField), record.RequiredString(CompletionField)));
 
     /// <summary>
     /// Writes <paramref name="rows"/> as JSONL, one <c>{"prompt": ..., "completion": ...}</c> object a line, UTF-8
@@ -96,48 +70,5 @@ public static class PromptCompletionJsonl
                 index++;
             }
         });
-    }
-
-    private static PromptCompletion ParseLine(string path, int lineNumber, ReadOnlyMemory<byte> line)
-    {
-        if (!Utf8.IsValid(line.Span)) throw new JsonlFormatException(path, lineNumber, "not valid UTF-8");
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line, s_documentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new JsonlFormatException(path, lineNumber, $"not valid JSON ({ex.Message})", ex);
-        }
-
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new JsonlFormatException(path, lineNumber, $"expected a JSON object, found {root.ValueKind}");
-            string prompt = RequiredString(path, lineNumber, root, PromptField);
-            string completion = RequiredString(path, lineNumber, root, CompletionField);
-            return new PromptCompletion(prompt, completion);
-        }
-    }
-
-    private static string RequiredString(string path, int lineNumber, JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out JsonElement value))
-            throw new JsonlFormatException(path, lineNumber, $"'{name}' is missing");
-        if (value.ValueKind != JsonValueKind.String)
-            throw new JsonlFormatException(path, lineNumber, $"'{name}' must be a string, found {value.ValueKind}");
-        return value.GetString()!;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> line)
-    {
-        foreach (byte b in line)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
-        }
-        return true;
     }
 }
