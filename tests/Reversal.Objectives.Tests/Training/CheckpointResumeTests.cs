@@ -103,9 +103,4 @@ public class CheckpointResumeTests
         Assert.That(() => Builder(TinyTask.SmallModel(1)).ResumeFrom(_temp.Path).Build(),
             Throws.TypeOf<CheckpointFormatException>().With.Message.Contains("trainer_state.json").And.Message.Contains("not a training checkpoint"));
     }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

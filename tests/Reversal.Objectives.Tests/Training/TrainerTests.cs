@@ -95,7 +95,7 @@ public class TrainerTests
         var seen = new List<TrainingProgress>();
         var trainer = Trainer.For(TinyTask.SmallModel(1))
             .WithObjective(new NextTokenPrediction())
-            .WithProgress(new SynchronousProgress<TrainingProgress>(seen.Add))
+            .WithProgress(new InlineProgress<TrainingProgress>(seen.Add))
             .Build();
 
         var report = trainer.Fit(TinyTask.Sequences(10, 1), epochs: 2, batchSize: 4);
@@ -118,7 +118,7 @@ public class TrainerTests
         using var cts = new CancellationTokenSource();
         var trainer = Trainer.For(TinyTask.SmallModel(1))
             .WithObjective(new NextTokenPrediction())
-            .WithProgress(new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 2) cts.Cancel(); }))
+            .WithProgress(new InlineProgress<TrainingProgress>(p => { if (p.Step == 2) cts.Cancel(); }))
             .Build();
 
         var report = trainer.Fit(TinyTask.Sequences(10, 1), epochs: 5, batchSize: 2, cts.Token);
@@ -172,11 +172,5 @@ public class TrainerTests
                 Throws.InvalidOperationException.With.Message.Contains("Eos has id 99"));
             Assert.That(() => Build(model).Fit([], 1, 1), Throws.ArgumentException.With.Message.Contains("non-empty"));
         });
-    }
-
-    /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
