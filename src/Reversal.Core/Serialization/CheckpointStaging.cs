@@ -97,7 +97,8 @@ internal sealed class CheckpointStaging : IDisposable
     /// <summary>Deletes the staging folder and anything still in it (a no-op after a successful commit).</summary>
     public void Dispose() => TryDeleteDirectory(StagingDirectory);
 
-    private static void TryDeleteDirectory(string path)
+    /// <summary>Deletes a folder and its content, best effort (failures are swallowed).</summary>
+    internal static void TryDeleteDirectory(string path)
     {
         try
         {

@@ -62,7 +62,7 @@ public static class TrainingCheckpoint
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Directory.CreateDirectory(root);
-        foreach (string leftover in Directory.EnumerateDirectories(root, StagingPrefix + "*")) TryDelete(leftover);
+        foreach (string leftover in Directory.EnumerateDirectories(root, StagingPrefix + "*")) CheckpointStaging.TryDeleteDirectory(leftover);
         string staging = System.IO.Path.Combine(root, StagingPrefix + Guid.NewGuid().ToString("N"));
         string final = System.IO.Path.Combine(root, FolderName(state.Step));
         try
@@ -80,7 +80,7 @@ public static class TrainingCheckpoint
                 string old = staging + "-replaced";
                 Directory.Move(final, old);
                 Directory.Move(staging, final);
-                TryDelete(old);
+                CheckpointStaging.TryDeleteDirectory(old);
             }
             else
             {
@@ -89,7 +89,7 @@ public static class TrainingCheckpoint
         }
         catch
         {
-            TryDelete(staging);
+            CheckpointStaging.TryDeleteDirectory(staging);
             throw;
         }
         Prune(root, keepLast);
@@ -140,14 +140,20 @@ public static class TrainingCheckpoint
     {
         if (keepLast <= 0) return;
         var all = List(root);
-        for (int i = 0; i < all.Count - keepLast; i++) TryDelete(all[i].Path);
+        for (int i = 0; i < all.Count - keepLast; i++) Discard(root, all[i].Path);
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>
+    /// Removes a checkpoint folder so that no kill can leave it half-deleted yet listed: it is first renamed (atomically)
+    /// to a hidden staging name that <see cref="List"/> ignores and the next save cleans up, then deleted.
+    /// </summary>
+    private static void Discard(string root, string directory)
     {
-        try { if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        string doomed = System.IO.Path.Combine(root, StagingPrefix + "discard-" + Guid.NewGuid().ToString("N"));
+        try { Directory.Move(directory, doomed); }
+        catch (IOException) { return; }
+        catch (UnauthorizedAccessException) { return; }
+        CheckpointStaging.TryDeleteDirectory(doomed);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
