@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Reversal.Benchmarks.Workloads;
-using Reversal.Core.Attention;
+using Reversal.Training.Attention;
+using Reversal.Training.Engine.Attention;
 
 namespace Reversal.Benchmarks;
 

@@ -4,8 +4,9 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Reversal.Core.Kernels;
-using Reversal.Core.Runtime;
+using Reversal.Training.Engine.Kernels;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
 
 namespace Reversal.Benchmarks;
 

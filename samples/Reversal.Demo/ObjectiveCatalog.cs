@@ -1,6 +1,5 @@
-using Reversal.Core.Generation;
-using Reversal.Core.Objectives;
-using Reversal.Objectives;
+using Reversal.Training.Generation;
+using Reversal.Training.Objectives;
 
 namespace Reversal.Demo;
 

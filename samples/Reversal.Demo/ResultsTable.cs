@@ -1,6 +1,6 @@
 using System.Globalization;
-using Reversal.Evaluation.Reports;
-using Reversal.Evaluation.ReversalCurse;
+using Reversal.Training.Evaluation.Reports;
+using Reversal.Training.Evaluation.ReversalCurse;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

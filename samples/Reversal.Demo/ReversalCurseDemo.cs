@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using Reversal.Core.Llama;
-using Reversal.Core.Objectives;
-using Reversal.Core.Runtime;
-using Reversal.Core.Training;
-using Reversal.Data.Examples;
-using Reversal.Data.ReversalCurse;
-using Reversal.Data.Tokenization;
-using Reversal.Evaluation.Reports;
-using Reversal.Evaluation.ReversalCurse;
-using Reversal.Objectives;
+using Reversal.Training.Models;
+using Reversal.Training.Engine.Llama;
+using Reversal.Training.Objectives;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training;
+using Reversal.Training.Data.Examples;
+using Reversal.Training.Data.ReversalCurse;
+using Reversal.Training.Data.Tokenization;
+using Reversal.Training.Evaluation.Reports;
+using Reversal.Training.Evaluation.ReversalCurse;
 using Spectre.Console;
 
 namespace Reversal.Demo;
@@ -111,11 +112,11 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         return report!;
     }
 
-    private Reversal.Evaluation.ReversalCurse.ReversalCurseResult Evaluate(string name, LlamaModel model, ITokenizer tokenizer,
-        ReversalCurseDataset dataset, IReadOnlyList<Reversal.Core.Generation.ICompletionDecoder> decoders, CancellationToken cancellationToken)
+    private Reversal.Training.Evaluation.ReversalCurse.ReversalCurseResult Evaluate(string name, LlamaModel model, ITokenizer tokenizer,
+        ReversalCurseDataset dataset, IReadOnlyList<Reversal.Training.Generation.ICompletionDecoder> decoders, CancellationToken cancellationToken)
     {
         var evaluator = new ReversalCurseEvaluator(model, tokenizer, new ReversalCurseEvaluatorOptions { MaxPerSplit = settings.EvaluateMax });
-        Reversal.Evaluation.ReversalCurse.ReversalCurseResult? result = null;
+        Reversal.Training.Evaluation.ReversalCurse.ReversalCurseResult? result = null;
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>

@@ -1,9 +1,10 @@
-using Reversal.Core.Llama;
-using Reversal.Core.Objectives;
-using Reversal.Core.Runtime;
-using Reversal.Core.Training;
-using Reversal.Core.Training.Checkpoints;
-using Reversal.Objectives;
+using Reversal.Training.Models;
+using Reversal.Training.Engine.Llama;
+using Reversal.Training.Objectives;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training;
+using Reversal.Training.Checkpoints;
 
 // Usage: Reversal.CheckpointKillTarget <checkpoint root>
 // Resumes from the newest checkpoint under the root when there is one, then trains with a checkpoint after every

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Reversal.Benchmarks.Workloads;
-using Reversal.Core.Attention;
-using Reversal.Core.IO;
+using Reversal.Training.Attention;
+using Reversal.Training.Engine.Attention;
+using Reversal.Training.IO;
 
 namespace Reversal.Benchmarks.Compare;
 
@@ -89,7 +90,7 @@ public static class CompareCommand
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
         if (viaDotnet) start.ArgumentList.Add(self);
         foreach (string a in new[] { "attention-memory", length.ToString(CultureInfo.InvariantCulture), kind.ToString(), runs.ToString(CultureInfo.InvariantCulture),
-                     Core.Runtime.Compute.MaxThreads.ToString(CultureInfo.InvariantCulture) })
+                     Reversal.Training.Engine.Runtime.Compute.MaxThreads.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         string line = process.StandardOutput.ReadToEnd().Trim().Split('\n')[^1];

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Reversal.Benchmarks.Workloads;
-using Reversal.Core.Attention;
-using Reversal.Core.Kernels;
-using Reversal.Core.Runtime;
+using Reversal.Training.Attention;
+using Reversal.Training.Engine.Attention;
+using Reversal.Training.Engine.Kernels;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
 
 namespace Reversal.Benchmarks.Compare;
 

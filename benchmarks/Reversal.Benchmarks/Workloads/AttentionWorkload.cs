@@ -1,7 +1,9 @@
-using Reversal.Core.Attention;
-using Reversal.Core.Operations;
-using Reversal.Core.Runtime;
-using Reversal.Core.Tensors;
+using Reversal.Training.Attention;
+using Reversal.Training.Engine.Attention;
+using Reversal.Training.Engine.Operations;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.Engine.Tensors;
 
 namespace Reversal.Benchmarks.Workloads;
 

@@ -1,8 +1,9 @@
-using Reversal.Core.Llama;
-using Reversal.Core.Objectives;
-using Reversal.Core.Runtime;
-using Reversal.Core.Training;
-using Reversal.Objectives;
+using Reversal.Training.Models;
+using Reversal.Training.Engine.Llama;
+using Reversal.Training.Objectives;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training;
 
 namespace Reversal.Benchmarks.Workloads;
 

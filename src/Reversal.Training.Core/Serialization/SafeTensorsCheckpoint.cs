@@ -1,0 +1,99 @@
+
+namespace Reversal.Training.Serialization;
+
+/// <summary>
+/// The weights of a Hugging Face style checkpoint folder: one <c>model.safetensors</c>, or shards
+/// <c>model-0000i-of-0000N.safetensors</c> listed by <c>model.safetensors.index.json</c>.
+/// </summary>
+internal static class SafeTensorsCheckpoint
+{
+    /// <summary>The single-file weights name.</summary>
+    public const string SingleFileName = "model.safetensors";
+
+    /// <summary>The metadata Hugging Face's <c>save_pretrained</c> puts in every weights file (transformers checks it).</summary>
+    public static readonly IReadOnlyDictionary<string, string> HuggingFaceMetadata =
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
+
+    /// <summary>True for the weight files a save writes or replaces (single file, shards, index).</summary>
+    public static bool IsWeightsFileName(string fileName) =>
+        fileName == SingleFileName || fileName == SafeTensorsIndex.FileName || ShardPlanner.IsShardFileName(fileName);
+
+    /// <summary>
+    /// Stages the weights: <paramref name="state"/> in order (the order shards are filled), as one file or shards plus
+    /// the index.
+    /// </summary>
+    public static void Stage(CheckpointStaging staging, IReadOnlyList<KeyValuePair<string, TensorData>> state, SaveOptions options)
+    {
+        var sizes = state.Select(pair => (pair.Key, SafeTensorsWriter.DataBytes(pair.Value, options.Dtype))).ToList();
+        var shards = ShardPlanner.Plan(sizes, options.MaxShardBytes);
+        var byName = state.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        if (shards.Count == 1)
+        {
+            StageFile(staging, SingleFileName, byName, options);
+            return;
+        }
+        var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < shards.Count; i++)
+        {
+            string file = ShardPlanner.ShardFileName(i, shards.Count);
+            var shard = shards[i].ToDictionary(name => name, name => byName[name], StringComparer.Ordinal);
+            StageFile(staging, file, shard, options);
+            foreach (string name in shards[i]) weightMap[name] = file;
+        }
+        long total = sizes.Sum(size => size.Item2);
+        string json = SafeTensorsIndex.ToJson(total, weightMap);
+        staging.StageFile(SafeTensorsIndex.FileName, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json)), options.StreamInterceptor);
+    }
+
+    private static void StageFile(CheckpointStaging staging, string file, IReadOnlyDictionary<string, TensorData> tensors, SaveOptions options) =>
+        staging.StageFile(file, stream => SafeTensorsWriter.Write(stream, tensors, options.Dtype, HuggingFaceMetadata), options.StreamInterceptor);
+
+    /// <summary>
+    /// Reads every tensor of the checkpoint in <paramref name="directory"/> as float32. <c>model.safetensors</c> wins
+    /// when both it and an index exist (Hugging Face's precedence). A sharded checkpoint is validated: every shard the
+    /// index names exists, every tensor of every shard is listed for that shard, and every listed tensor is found
+    /// exactly once.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">No weights, or an inconsistent index; the message names the file and tensor.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
+    /// <exception cref="NotSupportedException">A tensor's dtype is not F32, F16 or BF16.</exception>
+    public static Dictionary<string, TensorData> Load(string directory)
+    {
+        string single = Path.Combine(directory, SingleFileName);
+        if (File.Exists(single))
+        {
+            using var file = SafeTensorsFile.Open(single);
+            return file.ReadAll();
+        }
+        string indexPath = Path.Combine(directory, SafeTensorsIndex.FileName);
+        if (!File.Exists(indexPath))
+            throw new CheckpointFormatException(directory, null, $"the folder has neither {SingleFileName} nor {SafeTensorsIndex.FileName}.");
+
+        var index = SafeTensorsIndex.Read(indexPath);
+        foreach (var (name, shard) in index.WeightMap)
+            if (!File.Exists(Path.Combine(directory, shard)))
+                throw new CheckpointFormatException(indexPath, $"weight_map.{name}", $"shard file '{shard}' does not exist in '{directory}'.");
+
+        var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        var foundIn = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string shard in index.Files)
+        {
+            using var file = SafeTensorsFile.Open(Path.Combine(directory, shard));
+            foreach (var info in file.Tensors)
+            {
+                if (foundIn.TryGetValue(info.Name, out string? other))
+                    throw new CheckpointFormatException(indexPath, info.Name, $"the tensor is stored in both '{other}' and '{shard}'.");
+                if (!index.WeightMap.TryGetValue(info.Name, out string? listed))
+                    throw new CheckpointFormatException(indexPath, info.Name, $"shard '{shard}' holds this tensor but the index does not list it.");
+                if (listed != shard)
+                    throw new CheckpointFormatException(indexPath, info.Name, $"the index maps the tensor to '{listed}' but it is stored in '{shard}'.");
+                foundIn[info.Name] = shard;
+                result[info.Name] = file.ReadTensor(info.Name);
+            }
+        }
+        foreach (var (name, shard) in index.WeightMap)
+            if (!foundIn.ContainsKey(name))
+                throw new CheckpointFormatException(indexPath, name, $"the index maps the tensor to '{shard}' but that shard does not contain it.");
+        return result;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using Reversal.Training.Serialization;
+
+namespace Reversal.Training.Checkpoints;
+
+/// <summary>
+/// Training checkpoints: one folder per saved step, <c>checkpoint-{step:D8}</c>, holding the model as a Hugging Face
+/// checkpoint (<c>config.json</c> + <c>model.safetensors</c>, float32 so resuming is exact), the optimizer state
+/// (<c>optimizer.safetensors</c>) and <c>trainer_state.json</c> (step, epoch position, schedule, random generators,
+/// losses so far).
+/// </summary>
+/// <remarks>
+/// A checkpoint is written through the same <see cref="CheckpointStaging"/> as a model folder: every file is staged
+/// and flushed first, and <c>trainer_state.json</c>, the file that makes a folder a checkpoint, is committed last. A
+/// process killed at any moment therefore leaves either the complete new checkpoint or a folder that
+/// <see cref="List"/> ignores; the previous checkpoints stay loadable. Incomplete folders and staging leftovers are
+/// deleted by the next save.
+/// </remarks>
+public static class TrainingCheckpoint
+{
+    /// <summary>The <c>format</c> value of <c>trainer_state.json</c>.</summary>
+    public const string FormatName = "reversal-training-checkpoint";
+
+    /// <summary>Trainer state file name.</summary>
+    public const string StateFileName = "trainer_state.json";
+
+    /// <summary>Optimizer state file name.</summary>
+    public const string OptimizerFileName = "optimizer.safetensors";
+
+    private const string Prefix = "checkpoint-";
+    private const string DiscardPrefix = ".discarded-checkpoint-";
+
+    /// <summary>Test seam: runs after every file is staged and before they are committed.</summary>
+    internal static Action<string>? BeforeCommit { get; set; }
+
+    /// <summary>The folder name of the checkpoint of <paramref name="step"/>.</summary>
+    public static string FolderName(long step) => Prefix + step.ToString("D8", CultureInfo.InvariantCulture);
+
+    /// <summary>The newest complete checkpoint folder under <paramref name="root"/>, or null when there is none.</summary>
+    public static string? FindLatest(string root) => List(root).LastOrDefault().Path;
+
+    /// <summary>Complete checkpoint folders under <paramref name="root"/>, oldest first.</summary>
+    public static IReadOnlyList<(long Step, string Path)> List(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        if (!Directory.Exists(root)) return [];
+        var found = new List<(long, string)>();
+        foreach (string dir in Directory.EnumerateDirectories(root, Prefix + "*"))
+        {
+            string name = System.IO.Path.GetFileName(dir);
+            if (long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long step)
+                && File.Exists(System.IO.Path.Combine(dir, StateFileName)))
+                found.Add((step, dir));
+        }
+        return found.OrderBy(f => f.Item1).ToList();
+    }
+
+    /// <summary>Writes a checkpoint of <paramref name="trainer"/> under <paramref name="root"/>; returns its folder.</summary>
+    internal static string Save(string root, Trainer trainer, TrainerCheckpointState state, int keepLast)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Directory.CreateDirectory(root);
+        RemoveDebris(root);
+        string final = System.IO.Path.Combine(root, FolderName(state.Step));
+        using (var staging = CheckpointStaging.Begin(final))
+        {
+            // float32 always, so resuming is exact.
+            HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, trainer.Model.ExportWeights(), new SaveOptions());
+            var optimizerState = trainer.Session.ExportOptimizerState();
+            staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState));
+            string json = JsonSerializer.Serialize(state, JsonOptions);
+            staging.StageFile(StateFileName, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(json)));
+            BeforeCommit?.Invoke(staging.StagingDirectory);
+            staging.Commit(_ => true);
+        }
+        Prune(root, keepLast);
+        return final;
+    }
+
+    /// <summary>
+    /// Deletes what killed saves and prunes left: <c>checkpoint-*</c> folders without <c>trainer_state.json</c>
+    /// (incomplete, never listed) and folders being discarded.
+    /// </summary>
+    private static void RemoveDebris(string root)
+    {
+        foreach (string dir in Directory.EnumerateDirectories(root))
+        {
+            string name = System.IO.Path.GetFileName(dir);
+            bool discarded = name.StartsWith(DiscardPrefix, StringComparison.Ordinal);
+            bool incomplete = name.StartsWith(Prefix, StringComparison.Ordinal) && !File.Exists(System.IO.Path.Combine(dir, StateFileName));
+            if (discarded || incomplete) CheckpointStaging.TryDeleteDirectory(dir);
+        }
+    }
+
+    /// <summary>Restores model weights and optimizer state from <paramref name="directory"/> into <paramref name="trainer"/>; returns the trainer state.</summary>
+    /// <exception cref="CheckpointFormatException">A file is missing or malformed, or the checkpoint was made for another model or optimizer.</exception>
+    internal static TrainerCheckpointState Load(string directory, Trainer trainer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string statePath = System.IO.Path.Combine(directory, StateFileName);
+        if (!File.Exists(statePath)) throw new CheckpointFormatException(statePath, null, $"the file is missing: '{directory}' is not a training checkpoint.");
+        TrainerCheckpointState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainerCheckpointState>(File.ReadAllText(statePath), JsonOptions)
+                ?? throw new CheckpointFormatException(statePath, null, "the file is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(statePath, null, $"not valid trainer state JSON ({e.Message}).");
+        }
+        if (state.Format != FormatName || state.Version != 1)
+            throw new CheckpointFormatException(statePath, "format", $"found '{state.Format}' version {state.Version}; expected '{FormatName}' version 1.");
+        if (state.Optimizer != trainer.Session.OptimizerName)
+            throw new CheckpointFormatException(statePath, "optimizer", $"written for {state.Optimizer}, but the trainer uses {trainer.Session.OptimizerName}.");
+
+        var (_, weights) = HuggingFaceCheckpoint.Read(directory);
+        trainer.Model.ImportWeights(weights);
+        string optimizerPath = System.IO.Path.Combine(directory, OptimizerFileName);
+        if (!File.Exists(optimizerPath)) throw new CheckpointFormatException(optimizerPath, null, "the file is missing.");
+        Dictionary<string, TensorData> buffers;
+        using (var file = SafeTensorsFile.Open(optimizerPath)) buffers = file.ReadAll();
+        try
+        {
+            trainer.Session.ImportOptimizerState(buffers, state.Step);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointFormatException(optimizerPath, null, e.Message);
+        }
+        return state;
+    }
+
+    private static void Prune(string root, int keepLast)
+    {
+        if (keepLast <= 0) return;
+        var all = List(root);
+        for (int i = 0; i < all.Count - keepLast; i++) Discard(root, all[i].Path);
+    }
+
+    /// <summary>
+    /// Removes a checkpoint folder so that no kill can leave it half-deleted yet listed: it is first renamed (atomically)
+    /// to a hidden name that <see cref="List"/> ignores and the next save cleans up, then deleted.
+    /// </summary>
+    private static void Discard(string root, string directory)
+    {
+        string doomed = System.IO.Path.Combine(root, DiscardPrefix + Guid.NewGuid().ToString("N"));
+        try { Directory.Move(directory, doomed); }
+        catch (IOException) { return; }
+        catch (UnauthorizedAccessException) { return; }
+        CheckpointStaging.TryDeleteDirectory(doomed);
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+}

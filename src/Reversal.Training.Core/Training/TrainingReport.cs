@@ -1,0 +1,21 @@
+namespace Reversal.Training;
+
+/// <summary>What a <see cref="Trainer.Fit"/> run did.</summary>
+/// <param name="Losses">Loss of every optimizer step, in order.</param>
+/// <param name="Objectives">Objective (member) name of every step, in order.</param>
+/// <param name="EpochsCompleted">Whole epochs finished.</param>
+/// <param name="Tokens">B·T positions processed.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+/// <param name="Cancelled">True when the run stopped early because its cancellation token fired (at a step boundary).</param>
+public sealed record TrainingReport(IReadOnlyList<double> Losses, IReadOnlyList<string> Objectives, int EpochsCompleted,
+    long Tokens, TimeSpan Elapsed, bool Cancelled)
+{
+    /// <summary>Optimizer steps taken.</summary>
+    public int Steps => Losses.Count;
+
+    /// <summary>Throughput in B·T positions per second.</summary>
+    public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? Tokens / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Loss of the last step (NaN when no step ran).</summary>
+    public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
+}

@@ -1,0 +1,40 @@
+using Reversal.Training.Engine.Tensors;
+
+namespace Reversal.Training.Engine.Autograd;
+
+/// <summary>
+/// Helpers operations use to record themselves and to accumulate gradients into their inputs.
+/// </summary>
+internal static class Tape
+{
+    /// <summary>True when an operation over <paramref name="inputs"/> must be recorded.</summary>
+    public static bool ShouldRecord(params Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs) if (t.RequiresGrad) return true;
+        return false;
+    }
+
+    /// <summary>Attaches a backward function to <paramref name="output"/> when any input requires grad and recording is on.</summary>
+    public static Tensor Record(Tensor output, string operation, Tensor[] inputs, Action<Tensor> backward)
+    {
+        if (!ShouldRecord(inputs)) return output;
+        output.GradFn = new GradNode(operation, inputs, backward);
+        output.RequiresGrad = true;
+        return output;
+    }
+
+    /// <summary>
+    /// The gradient buffer of <paramref name="input"/> (contiguous, input's shape), created zero-filled on first use.
+    /// Backward functions add their contribution into it.
+    /// </summary>
+    public static Span<float> GradSpan(Tensor input) => GradTensor(input).AsSpan();
+
+    /// <summary>The gradient tensor of <paramref name="input"/>, created zero-filled on first use.</summary>
+    public static Tensor GradTensor(Tensor input)
+    {
+        // Leaf gradients outlive any pooling scope (optimizers read them after the step), so they own their storage.
+        input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Zeros(input.ShapeArray);
+        return input.Grad;
+    }
+}

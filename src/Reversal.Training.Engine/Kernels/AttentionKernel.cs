@@ -1,0 +1,240 @@
+using System.Buffers;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+
+namespace Reversal.Training.Engine.Kernels;
+
+/// <summary>
+/// Tiled scaled-dot-product attention with an <see cref="Reversal.Training.Attention.AttentionMaskPolicy"/>, forward and backward.
+/// Queries are processed in blocks of <see cref="QueryBlock"/> rows; each block's scores against its visible key range
+/// are computed with SGEMM, soft-maxed in place, and multiplied into the output. Memory beyond the operands is
+/// <c>O(QueryBlock · Tk)</c> per worker plus one log-sum-exp per (row, head): the <c>T × T</c> matrix never exists.
+/// </summary>
+/// <remarks>
+/// <para><b>Key ranges.</b> Every policy's visible keys of a row are a prefix <c>[0, KeyEnd)</c>; a block only touches
+/// <c>[0, E)</c> with E the largest KeyEnd of its rows, so causal blocks skip every key tile above the diagonal.</para>
+/// <para><b>Mirrored RoPE.</b> A pair uses the sine-negated rotation when the key's position is after the query's. For a
+/// block, the standard scores are needed only for keys up to the last one whose position is ≤ the block's largest
+/// query position (<c>stdEnd</c>), and the mirrored scores only from the first key whose position is greater than the
+/// block's smallest query position (<c>flipStart</c>). For BICO (positions = indices) these ranges overlap only on the
+/// diagonal block, so a BICO pass costs about one full bidirectional pass.</para>
+/// <para><b>Backward</b> recomputes each block's probabilities from the saved log-sum-exp (no probability matrix is
+/// kept): <c>dV += Pᵀ dO</c>, <c>dP = dO Vᵀ</c>, <c>dS = P ∘ (dP − rowsum(dO ∘ O)) · scale</c>, then dS is split into its
+/// standard and mirrored parts for <c>dQ̃ += dS K̃</c> and <c>dK̃ += dSᵀ Q̃</c>.</para>
+/// <para><b>Determinism.</b> Work is split over (batch row, kv head) tasks, each owning its outputs and gradients and
+/// walking its blocks in a fixed order; SGEMM calls inside a task run on the task's thread. Results are bit-identical
+/// for every thread count.</para>
+/// </remarks>
+internal static class AttentionKernel
+{
+    /// <summary>Query rows per block.</summary>
+    public const int QueryBlock = 32;
+
+    /// <summary>Writes <c>output [B, Tq, H, d]</c> and <c>logSumExp [B, H, Tq]</c>.</summary>
+    public static void Forward(AttentionProblem p, float[] output, float[] logSumExp)
+    {
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
+        Compute.For(p.Batch * p.KvHeads, task =>
+        {
+            int b = task / p.KvHeads, kvh = task % p.KvHeads;
+            var pool = ArrayPool<float>.Shared;
+            float[] scores = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(p.Mirrors ? QueryBlock * ld : 1);
+            try
+            {
+                for (int g = 0; g < p.Group; g++)
+                {
+                    int h = kvh * p.Group + g;
+                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
+                    {
+                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored);
+                        for (int r = 0; r < rows; r++)
+                            logSumExp[p.StatIndex(b, h, m0 + r)] = RowSoftmax.SoftmaxInPlace(scores.AsSpan(r * ld, block.End));
+                        var o = output.AsSpan(p.QueryIndex(b, m0, h));
+                        if (block.End == 0)
+                        {
+                            for (int r = 0; r < rows; r++) o.Slice(r * qStride, d).Clear();
+                            continue;
+                        }
+                        Sgemm.Multiply(false, false, rows, d, block.End, scores, ld,
+                            p.Value.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, o, qStride);
+                    }
+                }
+            }
+            finally
+            {
+                pool.Return(scores);
+                pool.Return(mirrored);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Accumulates the gradients of the rotated queries and keys (standard and mirrored parts) and of the values, given
+    /// the forward output, its log-sum-exp and <c>dOutput [B, Tq, H, d]</c>. Requires <c>Tq == Tk</c> and no query offset.
+    /// </summary>
+    public static void Backward(AttentionProblem p, float[] output, float[] logSumExp, float[] dOutput,
+        float[] dQueryStandard, float[]? dQueryMirrored, float[] dKeyStandard, float[]? dKeyMirrored, float[] dValue)
+    {
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
+        float scale = p.Scale;
+        Compute.For(p.Batch * p.KvHeads, task =>
+        {
+            int b = task / p.KvHeads, kvh = task % p.KvHeads;
+            var pool = ArrayPool<float>.Shared;
+            float[] probs = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(QueryBlock * ld), dScores = pool.Rent(QueryBlock * ld);
+            int kv0 = p.KeyIndex(b, 0, kvh);
+            try
+            {
+                for (int g = 0; g < p.Group; g++)
+                {
+                    int h = kvh * p.Group + g;
+                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
+                    {
+                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored);
+                        int end = block.End;
+                        if (end == 0) continue;
+                        int q0 = p.QueryIndex(b, m0, h);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            var row = probs.AsSpan(r * ld, end);
+                            float lse = logSumExp[p.StatIndex(b, h, m0 + r)];
+                            if (float.IsNegativeInfinity(lse)) row.Clear();
+                            else RowSoftmax.ExpShifted(row, lse, row);
+                        }
+                        var dO = dOutput.AsSpan(q0);
+                        // dV[0:E] += Pᵀ · dO
+                        Sgemm.Multiply(true, false, end, d, rows, probs, ld, dO, qStride, dValue.AsSpan(kv0), kStride, accumulate: true);
+                        // dP = dO · V[0:E]ᵀ
+                        Sgemm.Multiply(false, true, rows, end, d, dO, qStride, p.Value.AsSpan(kv0), kStride, dScores, ld);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int t = m0 + r;
+                            float delta = System.Numerics.Tensors.TensorPrimitives.Dot(dOutput.AsSpan(q0 + r * qStride, d), output.AsSpan(q0 + r * qStride, d));
+                            var pr = probs.AsSpan(r * ld, end);
+                            var ds = dScores.AsSpan(r * ld, end);
+                            // dS = P ∘ (dP − δ) · scale, in place.
+                            System.Numerics.Tensors.TensorPrimitives.Subtract(ds, delta, ds);
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, pr, ds);
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, scale, ds);
+                            if (!p.Mirrors) continue;
+                            // Standard part stays in dScores, mirrored part moves to 'mirrored' (zeros elsewhere).
+                            var dsMirrored = mirrored.AsSpan(r * ld, end);
+                            if (p.KeyPositionsAscending(b))
+                            {
+                                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), end);
+                                dsMirrored[..split].Clear();
+                                ds[split..].CopyTo(dsMirrored[split..]);
+                                ds[split..].Clear();
+                                continue;
+                            }
+                            for (int n = 0; n < end; n++)
+                            {
+                                bool isMirrored = p.Mirrored(b, t, n);
+                                dsMirrored[n] = isMirrored ? ds[n] : 0f;
+                                if (isMirrored) ds[n] = 0f;
+                            }
+                        }
+                        if (block.StandardEnd > 0)
+                        {
+                            int n1 = block.StandardEnd;
+                            Sgemm.Multiply(false, false, rows, d, n1, dScores, ld, p.KeyStandard.AsSpan(kv0), kStride,
+                                dQueryStandard.AsSpan(q0), qStride, accumulate: true);
+                            Sgemm.Multiply(true, false, n1, d, rows, dScores, ld, p.QueryStandard.AsSpan(q0), qStride,
+                                dKeyStandard.AsSpan(kv0), kStride, accumulate: true);
+                        }
+                        if (block.MirroredStart < end)
+                        {
+                            int n0 = block.MirroredStart, width = end - n0, k0 = p.KeyIndex(b, n0, kvh);
+                            Sgemm.Multiply(false, false, rows, d, width, mirrored.AsSpan(n0), ld, p.KeyMirrored.AsSpan(k0), kStride,
+                                dQueryMirrored.AsSpan(q0), qStride, accumulate: true);
+                            Sgemm.Multiply(true, false, width, d, rows, mirrored.AsSpan(n0), ld, p.QueryMirrored.AsSpan(q0), qStride,
+                                dKeyMirrored.AsSpan(k0), kStride, accumulate: true);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                pool.Return(probs);
+                pool.Return(mirrored);
+                pool.Return(dScores);
+            }
+        });
+    }
+
+    /// <summary>The key ranges a block touched.</summary>
+    /// <param name="End">Keys <c>[0, End)</c> may be visible to some row of the block.</param>
+    /// <param name="StandardEnd">Standard-rotation scores were computed for <c>[0, StandardEnd)</c>.</param>
+    /// <param name="MirroredStart">Mirrored-rotation scores were computed for <c>[MirroredStart, End)</c>.</param>
+    private readonly record struct BlockRange(int End, int StandardEnd, int MirroredStart);
+
+    /// <summary>
+    /// Fills <c>scores[r, 0:End)</c> (row stride Tk) with the scaled score of every visible pair and −∞ elsewhere, using
+    /// <paramref name="mirroredScratch"/> for the mirrored-rotation products.
+    /// </summary>
+    private static BlockRange ScoreBlock(AttentionProblem p, int b, int h, int kvh, int m0, int rows, float[] scores, float[] mirroredScratch)
+    {
+        int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
+        int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
+        for (int r = 0; r < rows; r++)
+        {
+            int t = m0 + r;
+            end = Math.Max(end, p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength));
+            int position = p.QueryPositions[b * p.QueryLength + t];
+            minPosition = Math.Min(minPosition, position);
+            maxPosition = Math.Max(maxPosition, position);
+        }
+        int standardEnd = end, mirroredStart = end;
+        if (p.Mirrors)
+        {
+            standardEnd = 0;
+            mirroredStart = end;
+            var keyPositions = p.KeyPositions.AsSpan(b * p.KeyLength, p.KeyLength);
+            for (int n = 0; n < end; n++)
+            {
+                if (keyPositions[n] <= maxPosition) standardEnd = n + 1;
+                if (keyPositions[n] > minPosition && mirroredStart == end) mirroredStart = n;
+            }
+        }
+        if (end == 0) return new BlockRange(0, 0, 0);
+        int q0 = p.QueryIndex(b, m0, h);
+        if (standardEnd > 0)
+            Sgemm.Multiply(false, true, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride,
+                p.KeyStandard.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, scores, ld);
+        if (mirroredStart < end)
+            Sgemm.Multiply(false, true, rows, end - mirroredStart, d, p.QueryMirrored.AsSpan(q0), qStride,
+                p.KeyMirrored.AsSpan(p.KeyIndex(b, mirroredStart, kvh)), kStride, mirroredScratch.AsSpan(mirroredStart), ld);
+        float scale = p.Scale;
+        bool ascending = p.Mirrors && p.KeyPositionsAscending(b);
+        var keyMask = p.KeyMask is null ? default : p.KeyMask.AsSpan(b * p.KeyLength, p.KeyLength);
+        for (int r = 0; r < rows; r++)
+        {
+            int t = m0 + r;
+            int rowEnd = Math.Min(p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength), end);
+            var row = scores.AsSpan(r * ld, end);
+            if (!p.Mirrors)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..rowEnd], scale, row[..rowEnd]);
+            }
+            else if (ascending)
+            {
+                // Keys after the query's position form one suffix: standard scores before it, mirrored ones from it.
+                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), rowEnd);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..split], scale, row[..split]);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(mirroredScratch.AsSpan(r * ld + split, rowEnd - split), scale, row[split..rowEnd]);
+            }
+            else
+            {
+                var mirroredRow = mirroredScratch.AsSpan(r * ld, end);
+                for (int n = 0; n < rowEnd; n++) row[n] = scale * (p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
+            }
+            row[rowEnd..].Fill(float.NegativeInfinity);
+            if (!keyMask.IsEmpty)
+                for (int n = 0; n < rowEnd; n++)
+                    if (!keyMask[n]) row[n] = float.NegativeInfinity;
+        }
+        return new BlockRange(end, standardEnd, mirroredStart);
+    }
+}

@@ -1,0 +1,57 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Reversal.Training.Engine.Kernels;
+
+/// <summary>
+/// Numerically stable softmax helpers over one row. <see cref="TensorPrimitives.SoftMax{T}(ReadOnlySpan{T}, Span{T})"/>
+/// does not subtract the maximum and overflows for logits above ~88; these do.
+/// </summary>
+internal static class RowSoftmax
+{
+    /// <summary><c>log Σ exp(x)</c> computed as <c>max + log Σ exp(x − max)</c>; −∞ for an empty row.</summary>
+    public static float LogSumExp(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty) return float.NegativeInfinity;
+        float max = TensorPrimitives.Max(x);
+        if (float.IsNegativeInfinity(max)) return max;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
+        return max + (float)Math.Log(sum);
+    }
+
+    /// <summary>
+    /// <c>y = x − logΣexp(x)</c> computed as <c>(x − max) − log Σ exp(x − max)</c>, so large logits keep full float32
+    /// precision (subtracting a rounded log-sum-exp near ±1000 would lose ~3e−5).
+    /// </summary>
+    public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> y)
+    {
+        float max = TensorPrimitives.Max(x);
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
+        float logSum = (float)Math.Log(sum);
+        for (int i = 0; i < x.Length; i++) y[i] = (x[i] - max) - logSum;
+    }
+
+    /// <summary>
+    /// Replaces the row by its softmax (vectorised: one max, one exp pass, one sum) and returns its log-sum-exp; a row
+    /// of −∞ becomes zeros and returns −∞.
+    /// </summary>
+    public static float SoftmaxInPlace(Span<float> row)
+    {
+        if (row.IsEmpty) return float.NegativeInfinity;
+        float max = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(max)) { row.Clear(); return max; }
+        TensorPrimitives.Subtract(row, max, row);
+        TensorPrimitives.Exp(row, row);
+        float sum = TensorPrimitives.Sum(row);
+        TensorPrimitives.Multiply(row, 1f / sum, row);
+        return max + MathF.Log(sum);
+    }
+
+    /// <summary><c>y = exp(x − lse)</c>, the softmax given the row's log-sum-exp.</summary>
+    public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y)
+    {
+        TensorPrimitives.Subtract(x, lse, y);
+        TensorPrimitives.Exp(y, y);
+    }
+}

@@ -1,0 +1,254 @@
+using Reversal.Training.Attention;
+using Reversal.Training.Engine.Attention;
+using Reversal.Training.Engine.Autograd;
+using Reversal.Training.Engine.NN;
+using Reversal.Training.Engine.Operations;
+using Reversal.Training.Engine.Tensors;
+using Reversal.Training.Models;
+using Reversal.Training.Objectives;
+using Reversal.Training.Randomness;
+using Reversal.Training.Serialization;
+
+namespace Reversal.Training.Engine.Llama;
+
+/// <summary>
+/// A Llama-style causal language model (Hugging Face's <c>LlamaForCausalLM</c>): the decoder stack under <c>model.</c>
+/// and an output head <c>lm_head.weight [V, D]</c> (absent when tied to <c>model.embed_tokens.weight</c>).
+/// </summary>
+/// <remarks>
+/// The model never knows which objective produced a batch: it reads ids, position ids, the attention policy and the
+/// key mask from the <see cref="ObjectiveBatch"/> and returns logits; <see cref="Loss"/> adds the cross-entropy.
+/// As an <see cref="ITrainableLanguageModel"/> it trains under the engine-neutral <c>Trainer</c> and is evaluated
+/// and decoded through <see cref="ICausalLanguageModel"/>, exactly like a TorchSharp model.
+/// </remarks>
+public sealed class LlamaModel : Module, ITrainableLanguageModel
+{
+    private readonly Linear? _head;
+
+    private LlamaModel(LlamaConfig config, SeededRandom random)
+    {
+        Config = config;
+        Backbone = RegisterModule("model", new LlamaBackbone(config, random));
+        if (!config.TieWordEmbeddings)
+            _head = RegisterModule("lm_head", new Linear(config.HiddenSize, config.VocabSize, random, config.InitializerRange));
+        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta);
+    }
+
+    /// <summary>Creates a model with weights drawn from Normal(0, InitializerRange²) (norm gains 1), reproducibly from <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">The config is inconsistent.</exception>
+    public static LlamaModel Create(LlamaConfig config, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        return new LlamaModel(config, new SeededRandom(seed));
+    }
+
+    /// <summary>
+    /// Saves the model as a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder (<c>config.json</c> and SafeTensors
+    /// weights); an existing checkpoint there is replaced only once the new one is fully written. See
+    /// <see cref="HuggingFaceCheckpoint.Save"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="IOException">Writing failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file to replace is read-only or the folder is not writable.</exception>
+    public void Save(string directory, SaveOptions? options = null) => HuggingFaceCheckpoint.Save(directory, Config, ExportWeights(), options);
+
+    /// <summary>Loads a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder (written by either engine, or by
+    /// transformers). See <see cref="HuggingFaceCheckpoint.Read"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder has no <c>config.json</c>.</exception>
+    /// <exception cref="CheckpointFormatException">config.json or the shard index is invalid or unsupported.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
+    /// <exception cref="StateDictMismatchException">Tensors are missing, unexpected or mis-shaped.</exception>
+    public static LlamaModel Load(string directory)
+    {
+        var (config, weights) = HuggingFaceCheckpoint.Read(directory);
+        var model = Create(config);
+        try
+        {
+            model.ImportWeights(weights);
+        }
+        catch (StateDictMismatchException ex)
+        {
+            throw new StateDictMismatchException($"Checkpoint '{Path.GetFullPath(directory)}' does not match its config.json. {ex.Message}", ex.Problems);
+        }
+        return model;
+    }
+
+    /// <summary>The hyper-parameters.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>The decoder stack (<c>model.*</c>).</summary>
+    public LlamaBackbone Backbone { get; }
+
+    /// <summary>RoPE tables shared by every layer.</summary>
+    public RotaryEmbedding Rope { get; }
+
+    /// <summary>The output projection <c>[V, D]</c> (the embedding table when tied).</summary>
+    public Parameter HeadWeight => _head?.Weight ?? Backbone.EmbedTokens.Weight;
+
+    /// <summary>Logits <c>[B, T, V]</c> for a prepared batch.</summary>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary, or the batch is longer than the context.</exception>
+    public Tensor Forward(ObjectiveBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Forward(batch.InputIds, batch.BatchSize, batch.SequenceLength, batch.PositionIds, batch.Attention, batch.KeyMask);
+    }
+
+    /// <summary>
+    /// Logits <c>[B, T, V]</c> for <paramref name="inputIds"/> <c>[B·T]</c>. Position ids default to <c>0..T−1</c> per
+    /// row, the policy to causal, and the key mask to all-visible.
+    /// </summary>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary (the message names row and position), the
+    /// sequence or a position id exceeds the context, or lengths disagree.</exception>
+    public Tensor Forward(int[] inputIds, int batchSize, int length, int[]? positionIds = null, AttentionMaskPolicy? policy = null, bool[]? keyMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        var positions = ValidateInputs(inputIds, batchSize, length, positionIds);
+        var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, policy ?? AttentionMaskPolicy.Causal, positions, keyMask);
+        var hidden = Backbone.Forward(inputIds, batchSize, length, context);
+        return Functional.Linear(hidden, HeadWeight);
+    }
+
+    /// <summary>Logits <c>[B, T, V]</c> for a model input (see <see cref="ModelInput"/>).</summary>
+    /// <exception cref="ArgumentException">A token id is outside the vocabulary, or the input is longer than the context.</exception>
+    public Tensor Forward(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input.InputIds, input.BatchSize, input.SequenceLength, input.PositionIds, input.Attention, input.KeyMask);
+    }
+
+    /// <summary>Mean cross-entropy of the batch's counted targets (a scalar tensor on the tape).</summary>
+    public Tensor Loss(ObjectiveBatch batch) => Functional.CrossEntropy(Forward(batch), batch.Targets);
+
+    /// <inheritdoc />
+    public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc />
+    public int ContextLength => Config.MaxPositionEmbeddings;
+
+    /// <inheritdoc />
+    IReadOnlyList<ParameterInfo> ITrainableLanguageModel.Parameters => ParameterInfos();
+
+    /// <summary>Every parameter's name, shape and trainability, in state-dict order.</summary>
+    public IReadOnlyList<ParameterInfo> ParameterInfos() =>
+        NamedParameters().Select(p => new ParameterInfo(p.Key, p.Value.Shape.ToArray(), Trainable: true)).ToArray();
+
+    /// <inheritdoc />
+    public float[] Logits(ModelInput input, ReadOnlySpan<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        int rows = input.BatchSize, length = input.SequenceLength, width = Config.HiddenSize;
+        if (positions.Length != rows) throw new ArgumentException($"{positions.Length} positions for {rows} rows.", nameof(positions));
+        for (int b = 0; b < rows; b++)
+            if ((uint)positions[b] >= (uint)length)
+                throw new ArgumentException($"Position {positions[b]} of row {b} is outside the sequence [0, {length}).", nameof(positions));
+        var picked = positions.ToArray();
+        using (GradMode.NoGrad())
+        using (TensorMemory.BeginScope())
+        {
+            var hidden = Hidden(input).AsSpan();
+            // The head runs only on the chosen rows: [B, D] x [V, D]^T.
+            var gathered = Tensor.Zeros(rows, width);
+            for (int b = 0; b < rows; b++)
+                hidden.Slice((b * length + picked[b]) * width, width).CopyTo(gathered.AsSpan().Slice(b * width, width));
+            return Functional.Linear(gathered, HeadWeight).ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    public double[] TargetLogProbabilities(ModelInput input, ReadOnlySpan<int> targets)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (targets.Length != input.TokenCount) throw new ArgumentException($"{targets.Length} targets for a [{input.BatchSize}, {input.SequenceLength}] input.", nameof(targets));
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] != ObjectiveBatch.IgnoreIndex && (uint)targets[i] >= (uint)Config.VocabSize)
+                throw new ArgumentException($"Target {targets[i]} at row {i / input.SequenceLength}, position {i % input.SequenceLength} is outside the vocabulary [0, {Config.VocabSize}).", nameof(targets));
+        var result = new double[targets.Length];
+        int vocab = Config.VocabSize;
+        using (GradMode.NoGrad())
+        using (TensorMemory.BeginScope())
+        {
+            var logits = Forward(input).AsSpan();
+            for (int i = 0; i < targets.Length; i++)
+                if (targets[i] != ObjectiveBatch.IgnoreIndex) result[i] = LogSoftmax.At(logits.Slice(i * vocab, vocab), targets[i]);
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public IDecodingSession StartDecoding(int batchSize, int capacity) => new LlamaDecodingSession(this, batchSize, capacity);
+
+    /// <inheritdoc />
+    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new LlamaTrainingSession(this, optimizer);
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, TensorData>> ExportWeights() =>
+        NamedParameters().Select(p => new KeyValuePair<string, TensorData>(p.Key, new TensorData(p.Value.ToArray(), p.Value.Shape.ToArray()))).ToList();
+
+    /// <inheritdoc />
+    public void ImportWeights(IReadOnlyDictionary<string, TensorData> weights)
+    {
+        HuggingFaceCheckpoint.CheckWeights(weights, ParameterInfos(), nameof(LlamaModel));
+        foreach (var (name, parameter) in NamedParameters()) weights[name].Values.CopyTo(parameter.AsSpan());
+    }
+
+    private Tensor Hidden(ModelInput input)
+    {
+        var positions = ValidateInputs(input.InputIds, input.BatchSize, input.SequenceLength, input.PositionIds);
+        var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, input.Attention, positions, input.KeyMask);
+        return Backbone.Forward(input.InputIds, input.BatchSize, input.SequenceLength, context);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="newIds"/> through the model incrementally using <paramref name="cache"/> (no grad) and returns
+    /// the logits <c>[V]</c> of the last new token.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is outside the vocabulary, or the cache would exceed its capacity.</exception>
+    public float[] ForwardCached(ReadOnlySpan<int> newIds, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        if (newIds.IsEmpty) throw new ArgumentException("ForwardCached needs at least one new token.", nameof(newIds));
+        if (cache.Length + newIds.Length > cache.Capacity)
+            throw new ArgumentException($"Sequence of {cache.Length + newIds.Length} tokens exceeds the KV cache capacity {cache.Capacity}.", nameof(newIds));
+        for (int i = 0; i < newIds.Length; i++)
+            if ((uint)newIds[i] >= (uint)Config.VocabSize)
+                throw new ArgumentException($"Token id {newIds[i]} at position {cache.Length + i} is outside the vocabulary [0, {Config.VocabSize}).", nameof(newIds));
+        using (GradMode.NoGrad())
+        {
+            var hidden = Backbone.ForwardCached(newIds, cache, Rope);
+            int width = Config.HiddenSize;
+            var last = Tensor.FromArray(hidden.AsSpan().Slice((newIds.Length - 1) * width, width).ToArray(), 1, width);
+            return Functional.Linear(last, HeadWeight).ToArray();
+        }
+    }
+
+    /// <summary>An empty KV cache sized for this model (capacity defaults to the context length).</summary>
+    public KvCache CreateKvCache(int? capacity = null) => new(Config, capacity ?? Config.MaxPositionEmbeddings);
+
+    /// <summary>Checks ids, lengths and positions; returns the position ids (defaulted to 0..T−1 per row).</summary>
+    private int[] ValidateInputs(int[] inputIds, int batchSize, int length, int[]? positionIds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        if (inputIds.Length != batchSize * length)
+            throw new ArgumentException($"{inputIds.Length} input ids do not form a [{batchSize}, {length}] batch.", nameof(inputIds));
+        if (length > Config.MaxPositionEmbeddings)
+            throw new ArgumentException($"Sequence length {length} exceeds the model's context of {Config.MaxPositionEmbeddings} tokens (MaxPositionEmbeddings).", nameof(length));
+        for (int i = 0; i < inputIds.Length; i++)
+            if ((uint)inputIds[i] >= (uint)Config.VocabSize)
+                throw new ArgumentException($"Token id {inputIds[i]} at row {i / length}, position {i % length} is outside the vocabulary [0, {Config.VocabSize}).", nameof(inputIds));
+        if (positionIds is null)
+        {
+            positionIds = new int[inputIds.Length];
+            for (int i = 0; i < positionIds.Length; i++) positionIds[i] = i % length;
+            return positionIds;
+        }
+        if (positionIds.Length != inputIds.Length)
+            throw new ArgumentException($"{positionIds.Length} position ids for {inputIds.Length} tokens.", nameof(positionIds));
+        for (int i = 0; i < positionIds.Length; i++)
+            if ((uint)positionIds[i] >= (uint)Config.MaxPositionEmbeddings)
+                throw new ArgumentException($"Position id {positionIds[i]} at row {i / length}, position {i % length} is outside the context [0, {Config.MaxPositionEmbeddings}).", nameof(positionIds));
+        return positionIds;
+    }
+}

@@ -1,0 +1,31 @@
+using Reversal.Training.Engine.Operations;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.Engine.Tensors;
+
+namespace Reversal.Training.Engine.NN;
+
+/// <summary>A bias-free linear layer <c>y = x · Wᵀ</c> with <c>W [out, in]</c> (parameter name <c>weight</c>).</summary>
+public sealed class Linear : Module
+{
+    /// <summary>Creates the layer with weights drawn from Normal(0, <paramref name="initStd"/>²).</summary>
+    public Linear(int inFeatures, int outFeatures, SeededRandom random, float initStd = 0.02f)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
+        InFeatures = inFeatures; OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Normal(random, 0f, initStd, outFeatures, inFeatures)));
+    }
+
+    /// <summary>Input size.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Output size.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>The weight <c>[out, in]</c>.</summary>
+    public Parameter Weight { get; }
+
+    /// <summary><c>[..., in]</c> → <c>[..., out]</c>.</summary>
+    public Tensor Forward(Tensor x) => Functional.Linear(x, Weight);
+}

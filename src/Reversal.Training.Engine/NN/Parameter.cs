@@ -1,0 +1,25 @@
+using Reversal.Training.Engine.Tensors;
+
+namespace Reversal.Training.Engine.NN;
+
+/// <summary>A trainable tensor owned by a <see cref="Module"/>: a leaf that always requires grad.</summary>
+public sealed class Parameter : Tensor
+{
+    /// <summary>Creates a parameter holding a copy of <paramref name="data"/> in storage of its own (never pooled).</summary>
+    public Parameter(Tensor data)
+        : base(OwnedCopy(data), 0, (int[])data.ShapeArray.Clone())
+    {
+        RequiresGrad = true;
+    }
+
+    private static float[] OwnedCopy(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var storage = new float[data.Count];
+        data.CopyTo(storage);
+        return storage;
+    }
+
+    /// <summary>Clears the accumulated gradient (sets it to zero, keeping the buffer).</summary>
+    public void ZeroGrad() => Grad?.AsSpan().Clear();
+}

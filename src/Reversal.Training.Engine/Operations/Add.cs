@@ -1,0 +1,31 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using Reversal.Training.Engine.Autograd;
+using Reversal.Training.Engine.Tensors;
+
+namespace Reversal.Training.Engine.Operations;
+
+public static partial class Functional
+{
+    /// <summary>Element-wise sum <c>a + b</c> of two tensors of the same shape.</summary>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        RequireSameShape(a, b, "Add");
+        a = a.Contiguous(); b = b.Contiguous();
+        var output = Tensor.Zeros(a.ShapeArray);
+        TensorPrimitives.Add(a.AsSpan(), b.AsSpan(), output.AsSpan());
+        return Tape.Record(output, "Add", [a, b], grad =>
+        {
+            if (a.RequiresGrad) TensorMath.AddInto(Tape.GradSpan(a), grad.AsSpan());
+            if (b.RequiresGrad) TensorMath.AddInto(Tape.GradSpan(b), grad.AsSpan());
+        });
+    }
+
+    internal static void RequireSameShape(Tensor a, Tensor b, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (!a.SameShape(b))
+            throw new ArgumentException($"{operation}: shapes {Tensor.FormatShape(a.Shape)} and {Tensor.FormatShape(b.Shape)} differ.");
+    }
+}

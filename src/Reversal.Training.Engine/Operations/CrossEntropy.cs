@@ -1,0 +1,74 @@
+using Reversal.Training.Engine.Autograd;
+using Reversal.Training.Engine.Kernels;
+using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.Engine.Tensors;
+
+namespace Reversal.Training.Engine.Operations;
+
+public static partial class Functional
+{
+    /// <summary>The target value that marks a position as not counted in the loss (PyTorch's default).</summary>
+    public const int IgnoreIndex = Reversal.Training.Objectives.ObjectiveBatch.IgnoreIndex;
+
+    /// <summary>
+    /// Mean cross-entropy of <paramref name="logits"/> <c>[..., V]</c> (one row per target) against class ids
+    /// <paramref name="targets"/>: <c>L = (1/N) Σ_{r counted} (logΣexp(z_r) − z_r[t_r])</c>, where rows whose
+    /// target equals <paramref name="ignoreIndex"/> are skipped and N is the number of counted rows.
+    /// </summary>
+    /// <remarks>
+    /// Fused with the softmax: only one log-sum-exp per row is kept, and backward recomputes
+    /// <c>dz_r = (softmax(z_r) − onehot(t_r)) · dL / N</c>. With no counted row the loss is 0 and the gradient is 0
+    /// (PyTorch returns NaN there; a batch with nothing to learn should not poison a run).
+    /// </remarks>
+    /// <exception cref="ArgumentException">The number of targets differs from the number of rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A target is neither <paramref name="ignoreIndex"/> nor in <c>[0, V)</c>; the message names it and its index.</exception>
+    public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets, int ignoreIndex = IgnoreIndex)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        logits = logits.Contiguous();
+        int vocab = logits.Size(-1), rows = LeadingRows(logits);
+        if (targets.Length != rows)
+            throw new ArgumentException($"CrossEntropy: {targets.Length} targets for {rows} logit rows (logits {Tensor.FormatShape(logits.Shape)}).", nameof(targets));
+        int counted = 0;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            int t = targets[i];
+            if (t == ignoreIndex) continue;
+            if ((uint)t >= (uint)vocab)
+                throw new ArgumentOutOfRangeException(nameof(targets), t, $"Target {t} at index {i} is outside [0, {vocab}) and is not the ignore index {ignoreIndex}.");
+            counted++;
+        }
+        int[] saved = targets.ToArray();
+        var rowLse = new float[rows];
+        var rowLoss = new double[rows];
+        float[] zb = logits.Buffer; int zo = logits.Offset;
+        Compute.For(rows, r =>
+        {
+            if (saved[r] == ignoreIndex) return;
+            var z = zb.AsSpan(zo + r * vocab, vocab);
+            float lse = RowSoftmax.LogSumExp(z);
+            rowLse[r] = lse;
+            rowLoss[r] = lse - z[saved[r]];
+        });
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += rowLoss[r]; // fixed order: thread-count independent
+        var output = Tensor.Scalar(counted == 0 ? 0f : (float)(total / counted));
+        return Tape.Record(output, "CrossEntropy", [logits], grad =>
+        {
+            if (counted == 0) { Tape.GradSpan(logits); return; }
+            float scale = grad.Item() / counted;
+            float[] dzb = Tape.GradTensor(logits).Buffer;
+            Compute.For(rows, r =>
+            {
+                int t = saved[r];
+                if (t == ignoreIndex) return;
+                var z = zb.AsSpan(zo + r * vocab, vocab);
+                var dz = dzb.AsSpan(r * vocab, vocab);
+                float lse = rowLse[r];
+                for (int i = 0; i < vocab; i++) dz[i] += MathF.Exp(z[i] - lse) * scale;
+                dz[t] -= scale;
+            });
+        });
+    }
+}
