@@ -134,4 +134,35 @@ public class GeneratorTests
         for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
         return best;
     }
+
+    [TestCase(0f, 0)]
+    [TestCase(1.3f, 0)]
+    [TestCase(0.8f, 4)]
+    public void Batched_generation_of_ragged_prompts_equals_one_row_generation_on_every_row(float temperature, int topK)
+    {
+        var model = Model(61);
+        int[][] prompts = [[2, 5], [3, 1, 4, 1, 5, 9, 2], [7], [6, 6, 6, 1], [8, 3, 2]];
+        var options = new GenerationOptions { MaxNewTokens = 9, Temperature = temperature, TopK = topK, StopTokens = [4] };
+        long[] seeds = [11, 12, 13, 14, 15];
+
+        var batched = Generator.Generate(model, prompts, options, seeds, batchSize: 3);
+
+        for (int i = 0; i < prompts.Length; i++)
+            Assert.That(batched[i], Is.EqualTo(Generator.Generate(model, prompts[i], options with { Seed = seeds[i] })), $"row {i}");
+    }
+
+    [Test]
+    public void Batched_generation_refuses_bad_prompts_by_index()
+    {
+        var model = Model(61);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => Generator.Generate(model, [[1], []], GenerationOptions.Greedy(2)),
+                Throws.ArgumentException.With.Message.Contains("Prompt 1 is empty"));
+            Assert.That(() => Generator.Generate(model, [[1, 99]], GenerationOptions.Greedy(2)),
+                Throws.ArgumentException.With.Message.Contains("Prompt 0: token id 99 at position 1"));
+            Assert.That(() => Generator.Generate(model, [[1]], GenerationOptions.Greedy(2), seeds: [1, 2]),
+                Throws.ArgumentException.With.Message.Contains("2 seeds for 1 prompts"));
+        });
+    }
 }
