@@ -51,6 +51,13 @@ public sealed class RotaryEmbedding
     /// <summary>RoPE base.</summary>
     public double Theta { get; }
 
+    /// <summary><c>cos θ_i(p)</c> for every position p and frequency i, <c>[MaxPositions, HeadDim/2]</c> row-major (the
+    /// table every engine rotates with, so they agree bit for bit on the angles).</summary>
+    public ReadOnlyMemory<float> CosTable => _cos;
+
+    /// <summary><c>sin θ_i(p)</c>, <c>[MaxPositions, HeadDim/2]</c> row-major; the sine-negated rotation uses <c>−SinTable</c>.</summary>
+    public ReadOnlyMemory<float> SinTable => _sin;
+
     /// <summary>
     /// Writes <c>R(±p)·x</c> into <paramref name="y"/> (may alias <paramref name="x"/>): the standard rotation, or the
     /// sine-negated one when <paramref name="negateSine"/>.

@@ -19,7 +19,7 @@ public sealed class LlamaAttention : Module
     private readonly LlamaConfig _config;
 
     /// <summary>Creates the layer from the config.</summary>
-    public LlamaAttention(LlamaConfig config, SeededRandom random)
+    public LlamaAttention(LlamaConfig config, SeededRandom? random)
     {
         _config = config;
         int d = config.HeadDim, width = config.HiddenSize;

@@ -15,7 +15,7 @@ namespace Reversal.Training.Engine.Llama;
 public sealed class LlamaBackbone : Module
 {
     /// <summary>Creates the stack from the config.</summary>
-    public LlamaBackbone(LlamaConfig config, SeededRandom random)
+    public LlamaBackbone(LlamaConfig config, SeededRandom? random)
     {
         EmbedTokens = RegisterModule("embed_tokens", new Embedding(config.VocabSize, config.HiddenSize, random, config.InitializerRange));
         var layers = new LlamaDecoderLayer[config.NumHiddenLayers];

@@ -16,7 +16,7 @@ namespace Reversal.Training.Engine.Llama;
 public sealed class LlamaDecoderLayer : Module
 {
     /// <summary>Creates the layer from the config.</summary>
-    public LlamaDecoderLayer(LlamaConfig config, SeededRandom random)
+    public LlamaDecoderLayer(LlamaConfig config, SeededRandom? random)
     {
         InputLayerNorm = RegisterModule("input_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps));
         SelfAttention = RegisterModule("self_attn", new LlamaAttention(config, random));

@@ -11,7 +11,7 @@ namespace Reversal.Training.Engine.Llama;
 public sealed class LlamaMlp : Module
 {
     /// <summary>Creates the block from the config.</summary>
-    public LlamaMlp(LlamaConfig config, SeededRandom random)
+    public LlamaMlp(LlamaConfig config, SeededRandom? random)
     {
         GateProj = RegisterModule("gate_proj", new Linear(config.HiddenSize, config.IntermediateSize, random, config.InitializerRange));
         UpProj = RegisterModule("up_proj", new Linear(config.HiddenSize, config.IntermediateSize, random, config.InitializerRange));

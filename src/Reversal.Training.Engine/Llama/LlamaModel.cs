@@ -25,8 +25,10 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
 {
     private readonly Linear? _head;
 
-    private LlamaModel(LlamaConfig config, SeededRandom random)
+    /// <summary>Builds the module tree with zero weights (see <see cref="Create"/> for the initialised model).</summary>
+    private LlamaModel(LlamaConfig config)
     {
+        SeededRandom? random = null; // zero weights: Create imports the initial weights, Load the checkpoint's
         Config = config;
         Backbone = RegisterModule("model", new LlamaBackbone(config, random));
         if (!config.TieWordEmbeddings)
@@ -34,13 +36,19 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta);
     }
 
-    /// <summary>Creates a model with weights drawn from Normal(0, InitializerRange²) (norm gains 1), reproducibly from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Creates a model with weights drawn from Normal(0, InitializerRange²) (norm gains 1), reproducibly from
+    /// <paramref name="seed"/>: exactly <see cref="LlamaInitialization.InitialWeights"/>, so the TorchSharp engine's
+    /// model created with the same seed starts from the same weights.
+    /// </summary>
     /// <exception cref="ArgumentException">The config is inconsistent.</exception>
     public static LlamaModel Create(LlamaConfig config, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        return new LlamaModel(config, new SeededRandom(seed));
+        var model = new LlamaModel(config);
+        model.ImportWeights(new Dictionary<string, TensorData>(LlamaInitialization.InitialWeights(config, seed), StringComparer.Ordinal));
+        return model;
     }
 
     /// <summary>
@@ -63,7 +71,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     public static LlamaModel Load(string directory)
     {
         var (config, weights) = HuggingFaceCheckpoint.Read(directory);
-        var model = Create(config);
+        var model = new LlamaModel(config);
         try
         {
             model.ImportWeights(weights);

@@ -8,12 +8,12 @@ namespace Reversal.Training.Engine.NN;
 /// <summary>A token embedding table <c>[V, D]</c> (parameter name <c>weight</c>).</summary>
 public sealed class Embedding : Module
 {
-    /// <summary>Creates the table with entries drawn from Normal(0, <paramref name="initStd"/>²).</summary>
-    public Embedding(int vocabSize, int dim, SeededRandom random, float initStd = 0.02f)
+    /// <summary>Creates the table with entries drawn from Normal(0, <paramref name="initStd"/>²), or zeros when <paramref name="random"/> is null.</summary>
+    public Embedding(int vocabSize, int dim, SeededRandom? random, float initStd = 0.02f)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
-        Weight = RegisterParameter("weight", new Parameter(Tensor.Normal(random, 0f, initStd, vocabSize, dim)));
+        Weight = RegisterParameter("weight", new Parameter(random is null ? Tensor.Zeros(vocabSize, dim) : Tensor.Normal(random, 0f, initStd, vocabSize, dim)));
     }
 
     /// <summary>The table <c>[V, D]</c>.</summary>

@@ -8,13 +8,13 @@ namespace Reversal.Training.Engine.NN;
 /// <summary>A bias-free linear layer <c>y = x · Wᵀ</c> with <c>W [out, in]</c> (parameter name <c>weight</c>).</summary>
 public sealed class Linear : Module
 {
-    /// <summary>Creates the layer with weights drawn from Normal(0, <paramref name="initStd"/>²).</summary>
-    public Linear(int inFeatures, int outFeatures, SeededRandom random, float initStd = 0.02f)
+    /// <summary>Creates the layer with weights drawn from Normal(0, <paramref name="initStd"/>²), or zeros when <paramref name="random"/> is null.</summary>
+    public Linear(int inFeatures, int outFeatures, SeededRandom? random, float initStd = 0.02f)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures; OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", new Parameter(Tensor.Normal(random, 0f, initStd, outFeatures, inFeatures)));
+        Weight = RegisterParameter("weight", new Parameter(random is null ? Tensor.Zeros(outFeatures, inFeatures) : Tensor.Normal(random, 0f, initStd, outFeatures, inFeatures)));
     }
 
     /// <summary>Input size.</summary>

@@ -1,0 +1,230 @@
+using Reversal.Training.Attention;
+using Reversal.Training.Models;
+using Reversal.Training.Objectives;
+using Reversal.Training.Serialization;
+using Reversal.Training.TorchSharp.Attention;
+using Reversal.Training.TorchSharp.Batches;
+using Reversal.Training.TorchSharp.Interop;
+using Reversal.Training.TorchSharp.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reversal.Training.TorchSharp.Llama;
+
+/// <summary>
+/// A Llama-style causal language model as a TorchSharp <c>torch.nn.Module</c>, with Hugging Face
+/// <c>LlamaForCausalLM</c> parameter names (<c>model.embed_tokens.weight</c>, <c>model.layers.{i}.self_attn.q_proj.weight</c>,
+/// …, <c>lm_head.weight</c> unless tied), grouped-query attention, RMSNorm, SwiGLU and RoPE, on any device.
+/// </summary>
+/// <remarks>
+/// <para>It implements the same <see cref="ITrainableLanguageModel"/> as our engine's <c>LlamaModel</c>: the
+/// <c>Trainer</c>, the evaluators, the scorers and the decoders take either. Attention follows each batch's
+/// <see cref="AttentionMaskPolicy"/> through <see cref="PolicyAttention"/> (causal batches take LibTorch's fused
+/// <c>scaled_dot_product_attention</c>). <see cref="Create"/> with a seed starts from exactly the weights
+/// <c>LlamaModel.Create</c> draws with that seed (<see cref="LlamaInitialization"/>), and <see cref="Save"/> /
+/// <see cref="Load"/> read and write the same checkpoint folders, so a run moves between engines by path.</para>
+/// <para>Nothing assumes the CPU: every tensor is created on <see cref="Device"/> (<c>cpu</c>, <c>cuda</c>,
+/// <c>cuda:1</c>, …), and only results handed back through <see cref="ICausalLanguageModel"/> are copied to the host.
+/// Parameters are float32.</para>
+/// </remarks>
+public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageModel
+{
+    private readonly TorchLlamaBackbone _backbone;
+    private readonly TorchLinear? _head;
+    private readonly TorchRotaryEmbedding _rope;
+
+    private TorchLlama(LlamaConfig config, Device device) : base(nameof(TorchLlama))
+    {
+        Config = config;
+        Device = device;
+        _backbone = new TorchLlamaBackbone(config, device);
+        register_module("model", _backbone);
+        if (!config.TieWordEmbeddings)
+        {
+            _head = new TorchLinear(config.HiddenSize, config.VocabSize, device);
+            register_module("lm_head", _head);
+        }
+        _rope = new TorchRotaryEmbedding(new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta), device);
+    }
+
+    /// <summary>
+    /// Creates a model on <paramref name="device"/> (default CPU) with the initial weights of
+    /// <see cref="LlamaInitialization"/> for <paramref name="seed"/>: the same weights our engine's
+    /// <c>LlamaModel.Create(config, seed)</c> starts from.
+    /// </summary>
+    /// <exception cref="ArgumentException">The config is inconsistent.</exception>
+    public static TorchLlama Create(LlamaConfig config, long seed = 0, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        var model = new TorchLlama(config, device ?? CPU);
+        model.ImportWeights(new Dictionary<string, TensorData>(LlamaInitialization.InitialWeights(config, seed), StringComparer.Ordinal));
+        return model;
+    }
+
+    /// <summary>Loads a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder (written by either engine, or by transformers) onto <paramref name="device"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder has no <c>config.json</c>.</exception>
+    /// <exception cref="CheckpointFormatException">config.json or the shard index is invalid or unsupported.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
+    /// <exception cref="StateDictMismatchException">Tensors are missing, unexpected or mis-shaped.</exception>
+    public static TorchLlama Load(string directory, Device? device = null)
+    {
+        var (config, weights) = HuggingFaceCheckpoint.Read(directory);
+        var model = new TorchLlama(config, device ?? CPU);
+        try
+        {
+            model.ImportWeights(weights);
+        }
+        catch (StateDictMismatchException ex)
+        {
+            model.Dispose();
+            throw new StateDictMismatchException($"Checkpoint '{Path.GetFullPath(directory)}' does not match its config.json. {ex.Message}", ex.Problems);
+        }
+        return model;
+    }
+
+    /// <summary>Saves the model as a Hugging Face checkpoint folder (config.json + SafeTensors); see <see cref="HuggingFaceCheckpoint.Save"/>.</summary>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="IOException">Writing failed (the previous checkpoint, if any, is intact).</exception>
+    public void Save(string directory, SaveOptions? options = null) => HuggingFaceCheckpoint.Save(directory, Config, ExportWeights(), options);
+
+    /// <summary>The hyper-parameters.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>The device every parameter and activation lives on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The RoPE tables on <see cref="Device"/>.</summary>
+    public TorchRotaryEmbedding Rope => _rope;
+
+    /// <summary>The output projection <c>[V, D]</c> (the embedding table when tied).</summary>
+    public Tensor HeadWeight => _head?.Weight ?? _backbone.EmbedTokens.Weight;
+
+    /// <inheritdoc />
+    public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc />
+    public int ContextLength => Config.MaxPositionEmbeddings;
+
+    /// <summary>Logits <c>[B, T, V]</c> of plain causal attention over int64 ids <c>[B, T]</c> (positions <c>0..T−1</c>), the usual <c>model(ids)</c>.</summary>
+    public override Tensor forward(Tensor inputIds)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.dim() != 2) throw new ArgumentException($"Input ids must be [B, T]; got {inputIds.dim()} dimensions.", nameof(inputIds));
+        long b = inputIds.shape[0], t = inputIds.shape[1];
+        if (t > ContextLength) throw new ArgumentException($"Sequence length {t} exceeds the model's context of {ContextLength} tokens.", nameof(inputIds));
+        var ids = inputIds.cpu().to(ScalarType.Int64).data<long>().Select(i => checked((int)i)).ToArray();
+        var input = new ModelInput((int)b, (int)t, ids);
+        input.ValidateFor(VocabSize, ContextLength);
+        using var batch = input.ToTorch(Device);
+        return Forward(batch);
+    }
+
+    /// <summary>Logits <c>[B, T, V]</c> for a batch on <see cref="Device"/> (ids and positions must lie inside the vocabulary and the context).</summary>
+    public Tensor Forward(TorchBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var hidden = _backbone.Forward(batch, _rope);
+        return nn.functional.linear(hidden, HeadWeight).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean cross-entropy over the batch's counted targets (<c>ignore_index</c> −100; targets already shifted), a scalar on the autograd graph.</summary>
+    /// <exception cref="ArgumentException">The batch has no targets.</exception>
+    public Tensor Loss(TorchBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var targets = batch.Targets ?? throw new ArgumentException("The batch has no targets (it was made from a ModelInput).", nameof(batch));
+        using var scope = NewDisposeScope();
+        var logits = Forward(batch);
+        return nn.functional.cross_entropy(logits.view(-1, VocabSize), targets.view(-1), ignore_index: ObjectiveBatch.IgnoreIndex).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public float[] Logits(ModelInput input, ReadOnlySpan<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.ValidateFor(VocabSize, ContextLength);
+        if (positions.Length != input.BatchSize) throw new ArgumentException($"{positions.Length} positions for {input.BatchSize} rows.", nameof(positions));
+        for (int b = 0; b < positions.Length; b++)
+            if ((uint)positions[b] >= (uint)input.SequenceLength)
+                throw new ArgumentException($"Position {positions[b]} of row {b} is outside the sequence [0, {input.SequenceLength}).", nameof(positions));
+        var picked = positions.ToArray().Select(p => (long)p).ToArray();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = input.ToTorch(Device);
+        var hidden = _backbone.Forward(batch, _rope);
+        var rows = arange(input.BatchSize, device: Device);
+        var index = torch.tensor(picked, device: Device);
+        var gathered = hidden.index(TensorIndex.Tensor(rows), TensorIndex.Tensor(index));
+        return nn.functional.linear(gathered, HeadWeight).cpu().data<float>().ToArray();
+    }
+
+    /// <inheritdoc />
+    public double[] TargetLogProbabilities(ModelInput input, ReadOnlySpan<int> targets)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.ValidateFor(VocabSize, ContextLength);
+        if (targets.Length != input.TokenCount) throw new ArgumentException($"{targets.Length} targets for a [{input.BatchSize}, {input.SequenceLength}] input.", nameof(targets));
+        var labels = new long[targets.Length];
+        var counted = new bool[targets.Length];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (targets[i] == ObjectiveBatch.IgnoreIndex) continue;
+            if ((uint)targets[i] >= (uint)VocabSize)
+                throw new ArgumentException($"Target {targets[i]} at row {i / input.SequenceLength}, position {i % input.SequenceLength} is outside the vocabulary [0, {VocabSize}).", nameof(targets));
+            labels[i] = targets[i];
+            counted[i] = true;
+        }
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = input.ToTorch(Device);
+        var logProbabilities = Forward(batch).view(-1, VocabSize).to(ScalarType.Float64).log_softmax(-1);
+        var picked = logProbabilities.gather(1, torch.tensor(labels, device: Device).view(-1, 1)).view(-1);
+        var values = picked.cpu().data<double>().ToArray();
+        for (int i = 0; i < values.Length; i++) if (!counted[i]) values[i] = 0;
+        return values;
+    }
+
+    /// <inheritdoc />
+    public IDecodingSession StartDecoding(int batchSize, int capacity) => new TorchLlamaDecodingSession(this, batchSize, capacity);
+
+    internal Tensor HiddenCached(Tensor ids, Tensor positions, TorchKvCache cache, TorchKvCache.Writes writes, Tensor mask) =>
+        _backbone.ForwardCached(ids, positions, cache, writes, mask, _rope);
+
+    /// <inheritdoc />
+    public IReadOnlyList<ParameterInfo> Parameters =>
+        named_parameters().Select(p => new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray(), p.parameter.requires_grad)).ToArray();
+
+    /// <inheritdoc />
+    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new TorchLlamaTrainingSession(this, optimizer);
+
+    /// <inheritdoc />
+    public IReadOnlyList<KeyValuePair<string, TensorData>> ExportWeights() =>
+        named_parameters().Select(p => new KeyValuePair<string, TensorData>(p.name, p.parameter.ToTensorData())).ToList();
+
+    /// <inheritdoc />
+    public void ImportWeights(IReadOnlyDictionary<string, TensorData> weights)
+    {
+        HuggingFaceCheckpoint.CheckWeights(weights, Parameters, nameof(TorchLlama));
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            using var source = weights[name].ToTorch(Device);
+            parameter.copy_(source);
+        }
+    }
+
+    /// <summary>Frees the parameters and the rotary tables.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rope.Dispose();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Does nothing: every sub-module is registered explicitly under its Hugging Face name in the constructor.</summary>
+    protected override void RegisterComponents()
+    {
+    }
+}
