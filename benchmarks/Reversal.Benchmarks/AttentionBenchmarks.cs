@@ -1,15 +1,35 @@
 using BenchmarkDotNet.Attributes;
+using Reversal.Benchmarks.Peers;
 using Reversal.Benchmarks.Workloads;
 using Reversal.Training.Attention;
-using Reversal.Training.Engine.Attention;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.TorchSharp.Attention;
 
 namespace Reversal.Benchmarks;
 
-/// <summary>Attention forward + backward at B4 H8 hd64: causal vs BICO vs prefix-bidirectional.</summary>
+/// <summary>
+/// Attention forward + backward at B4 H8 hd64, RoPE inside: causal vs BICO vs prefix-bidirectional, on our engine and
+/// on LibTorch 2.10 (TorchSharp, CPU; causal through the fused SDPA, the mirrored policies in both exact formulations).
+/// Both engines use 2 threads.
+/// </summary>
 [MemoryDiagnoser]
 public class AttentionBenchmarks
 {
-    private AttentionWorkload _workload = null!;
+    private Action _run = null!;
+    private IDisposable? _owned;
+
+    /// <summary>Who computes the attention.</summary>
+    public enum Implementation
+    {
+        /// <summary>Our tiled kernel.</summary>
+        Native,
+
+        /// <summary>LibTorch, two score matrices for the mirrored policies.</summary>
+        LibTorchTwoScoreMatrices,
+
+        /// <summary>LibTorch, one SDPA over keys rotated both ways for the mirrored policies.</summary>
+        LibTorchConcatenatedKeys,
+    }
 
     /// <summary>Sequence length.</summary>
     [Params(256, 1024)]
@@ -19,11 +39,33 @@ public class AttentionBenchmarks
     [Params(AttentionKind.Causal, AttentionKind.Bico, AttentionKind.PrefixBidirectional)]
     public AttentionKind Policy { get; set; }
 
-    /// <summary>Allocates inputs.</summary>
+    /// <summary>Engine and formulation.</summary>
+    [Params(Implementation.Native, Implementation.LibTorchTwoScoreMatrices, Implementation.LibTorchConcatenatedKeys)]
+    public Implementation Engine { get; set; }
+
+    /// <summary>Allocates inputs on the chosen engine.</summary>
     [GlobalSetup]
-    public void Setup() => _workload = new AttentionWorkload(T, Policy);
+    public void Setup()
+    {
+        Compute.MaxThreads = 2;
+        LibTorchBenchmark.UseThreads(2);
+        if (Engine == Implementation.Native)
+        {
+            var workload = new AttentionWorkload(T, Policy);
+            _run = workload.Run;
+            return;
+        }
+        var formulation = Engine == Implementation.LibTorchTwoScoreMatrices ? BicoAttentionFormulation.TwoScoreMatrices : BicoAttentionFormulation.ConcatenatedKeys;
+        var torchWorkload = new TorchAttentionWorkload(T, Policy, formulation);
+        _owned = torchWorkload;
+        _run = torchWorkload.Run;
+    }
+
+    /// <summary>Frees LibTorch tensors.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _owned?.Dispose();
 
     /// <summary>Forward + backward (gradients of q, k, v).</summary>
     [Benchmark]
-    public void ForwardBackward() => _workload.Run();
+    public void ForwardBackward() => _run();
 }

@@ -7,17 +7,18 @@ namespace Reversal.Benchmarks;
 /// Entry point.
 /// <list type="bullet">
 /// <item><c>dotnet run -c Release --project benchmarks/Reversal.Benchmarks -- --filter *Attention* --job short</c>:
-/// BenchmarkDotNet (GEMM, attention, train step).</item>
-/// <item><c>... -- compare --out DIR</c>: this library against the PyTorch peer in one run, ratios and compare.json.</item>
+/// BenchmarkDotNet (GEMM, attention on both engines, train step).</item>
+/// <item><c>... -- compare --out DIR</c>: this library against LibTorch 2.10 (TorchSharp, same process) and the
+/// PyTorch 1.13 script in one run: ratios on the console and in <c>DIR/compare.json</c>. <c>compare --help</c> lists
+/// the options.</item>
 /// </list>
 /// </summary>
 public static class Program
 {
-    /// <summary>Dispatches to compare mode, its attention child process, or BenchmarkDotNet.</summary>
+    /// <summary>Dispatches to the compare command (and its attention child process) or to BenchmarkDotNet.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "compare") return CompareCommand.Run(args[1..]);
-        if (args.Length > 0 && args[0] == "attention-memory") return CompareCommand.RunAttentionChild(args[1..]);
+        if (args.Length > 0 && CompareCommand.Handles(args[0])) return CompareCommand.Invoke(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

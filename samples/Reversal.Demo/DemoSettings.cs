@@ -18,10 +18,22 @@ internal sealed record DemoSettings
     /// <summary>Seed of data generation, initialisation, data order and objective randomness.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>The engine: <c>native</c> (our CPU engine) or <c>torch</c> (TorchSharp / LibTorch).</summary>
+    public string Backend { get; init; } = "native";
+
+    /// <summary>TorchSharp device (<c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>); only with the torch backend.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Compute threads (default: all cores).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Output folder for results.md and results.json (null: none written).</summary>
+    /// <summary>
+    /// A folder a previous run wrote with <c>--out</c>: evaluate its saved models (<c>models/&lt;objective&gt;</c>) with its
+    /// tokenizer instead of training (null: train).
+    /// </summary>
+    public string? EvaluateDirectory { get; init; }
+
+    /// <summary>Output folder for results.md, results.json, the trained models, the tokenizer and the generated data (null: none written).</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>People per subset of the generated data.</summary>

@@ -1,24 +1,29 @@
 using System.CommandLine;
 using Reversal.Demo;
+using Reversal.Samples.Common;
 using Spectre.Console;
 
 var data = new Option<string?>("--data") { Description = "A Berglund-layout folder (all_prompts_train.jsonl + the four *_prompts_test.jsonl) instead of generated data." };
 var objectives = new Option<string>("--objectives") { Description = "Comma-separated objectives to train: ntp, bico, abi.", DefaultValueFactory = _ => "ntp,bico,abi" };
-var epochs = new Option<int>("--epochs") { Description = "Epochs over the training file per objective.", DefaultValueFactory = _ => 25 };
+var epochs = new Option<int>("--epochs") { Description = "Epochs over the training file per objective.", DefaultValueFactory = _ => 25 }.AtLeast(1);
 var preset = new Option<string>("--preset") { Description = "Model preset: tiny (d128, 4 layers) or small (d256, 6 layers).", DefaultValueFactory = _ => "tiny" };
 preset.AcceptOnlyFromAmong("tiny", "small");
 var seed = new Option<int>("--seed") { Description = "Seed for data generation, initialisation, data order and objective randomness.", DefaultValueFactory = _ => 1 };
-var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-var output = new Option<string?>("--out") { Description = "Folder that receives results.md and results.json (and the generated data)." };
-var people = new Option<int>("--people") { Description = "Generated data: people per subset (p2d, d2p, both).", DefaultValueFactory = _ => 30 };
-var templates = new Option<int>("--templates") { Description = "Generated data: training templates per person.", DefaultValueFactory = _ => 20 };
-var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => 64 };
-var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, 100 warm-up steps, cosine decay).", DefaultValueFactory = _ => 3e-3 };
-var evaluateMax = new Option<int?>("--eval-max") { Description = "Evaluate only the first N rows of each test split." };
+var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+var backend = new Option<string>("--backend") { Description = "Engine: native (our CPU engine, no native dependency) or torch (TorchSharp / LibTorch 2.10).", DefaultValueFactory = _ => "native" };
+backend.AcceptOnlyFromAmong("native", "torch");
+var device = new Option<string>("--device") { Description = "TorchSharp device for --backend torch: cpu, cuda, cuda:1, ...", DefaultValueFactory = _ => "cpu" };
+var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, the trained models (models/<objective>), the tokenizer and the generated data." };
+var evaluate = new Option<string?>("--evaluate") { Description = "Evaluate the models a previous run saved with --out DIR (on the chosen --backend) instead of training." };
+var people = new Option<int>("--people") { Description = "Generated data: people per subset (p2d, d2p, both).", DefaultValueFactory = _ => 30 }.AtLeast(1);
+var templates = new Option<int>("--templates") { Description = "Generated data: training templates per person.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, 100 warm-up steps, cosine decay).", DefaultValueFactory = _ => 3e-3 }.Within(0, 10);
+var evaluateMax = new Option<int?>("--eval-max") { Description = "Evaluate only the first N rows of each test split." }.AtLeast(1);
 
 var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama with NTP, the BICO mix and the ABI mix on fictitious-people facts and scores every reversal split.")
 {
-    data, objectives, epochs, preset, seed, threads, output, people, templates, batch, learningRate, evaluateMax,
+    data, objectives, epochs, preset, seed, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax,
 };
 root.SetAction((parse, cancellationToken) =>
 {
@@ -32,7 +37,8 @@ root.SetAction((parse, cancellationToken) =>
     var settings = new DemoSettings
     {
         DataDirectory = parse.GetValue(data), Objectives = names, Epochs = parse.GetValue(epochs), Preset = parse.GetValue(preset)!,
-        Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), OutputDirectory = parse.GetValue(output),
+        Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Backend = parse.GetValue(backend)!, Device = parse.GetValue(device)!,
+        OutputDirectory = parse.GetValue(output), EvaluateDirectory = parse.GetValue(evaluate),
         People = parse.GetValue(people), Templates = parse.GetValue(templates), BatchSize = parse.GetValue(batch),
         LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax),
     };

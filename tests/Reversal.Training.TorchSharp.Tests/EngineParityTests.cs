@@ -48,7 +48,8 @@ public class EngineParityTests
         {
             using var scope = NewDisposeScope();
             using var torchBatch = batch.ToTorch(CPU);
-            using var logits = PolicyAttentionFormulationScope.With(formulation, () => torchModel.Forward(torchBatch));
+            torchModel.BicoFormulation = formulation;
+            using var logits = torchModel.Forward(torchBatch);
             double error = ParityFixture.MaxRelativeError(logits.data<float>().ToArray(), expected);
             Assert.That(error, Is.LessThanOrEqualTo(LogitTolerance), $"{kind} logits, {formulation}: relative error {error:g3}");
         }
@@ -87,9 +88,10 @@ public class EngineParityTests
         foreach (var formulation in Enum.GetValues<BicoAttentionFormulation>())
         {
             torchModel.zero_grad();
+            torchModel.BicoFormulation = formulation;
             using var torchBatch = batch.ToTorch(CPU);
-            using var logits = PolicyAttentionFormulationScope.With(formulation, () => torchModel.Forward(torchBatch));
-            using var loss = PolicyAttentionFormulationScope.With(formulation, () => torchModel.Loss(torchBatch));
+            using var logits = torchModel.Forward(torchBatch);
+            using var loss = torchModel.Loss(torchBatch);
             loss.backward();
             using var grad = torchModel.named_parameters().First(p => p.name.EndsWith("q_proj.weight")).parameter.grad!;
             results[formulation] = (logits.data<float>().ToArray(), grad.data<float>().ToArray());

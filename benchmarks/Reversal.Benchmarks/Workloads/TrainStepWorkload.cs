@@ -2,18 +2,20 @@ using Reversal.Training.Models;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Objectives;
 using Reversal.Training.Randomness;
-using Reversal.Training.Engine.Runtime;
 using Reversal.Training;
+using Reversal.Training.TorchSharp.Llama;
 
 namespace Reversal.Benchmarks.Workloads;
 
 /// <summary>
 /// One optimizer step on random tokens, shaped like the PyTorch peer's <c>bench()</c> in torch_llama.py: Tiny is
 /// vocab 1024, d128, 4 layers, 4 heads, ffn 352, T 64, batch 32; Small is vocab 4096, d256, 6 layers, 8 heads,
-/// ffn 704, T 128, batch 16; AdamW lr 1e-3; loss on every position.
+/// ffn 704, T 128, batch 16; AdamW lr 1e-3; loss on every position. The same <see cref="Trainer"/> step runs on our
+/// engine (<see cref="LlamaModel"/>) or on LibTorch (<see cref="TorchLlama"/>, CPU), from the same initial weights.
 /// </summary>
-public sealed class TrainStepWorkload
+public sealed class TrainStepWorkload : IDisposable
 {
+    private readonly TorchLlama? _torchModel;
     private readonly Trainer _trainer;
     private readonly TokenSequence[] _batch;
 
@@ -30,11 +32,14 @@ public sealed class TrainStepWorkload
     /// <summary>Builds the model, the trainer and one fixed batch.</summary>
     /// <param name="preset">Model and batch shape.</param>
     /// <param name="objective">"ntp", "bico" (BICO denoising on every step) or "bico-mix" (the 50/50 recipe).</param>
-    public TrainStepWorkload(Preset preset, string objective)
+    /// <param name="engine">Which engine trains.</param>
+    public TrainStepWorkload(Preset preset, string objective, BenchmarkEngine engine = BenchmarkEngine.Native)
     {
         (int vocab, int length, int batch) = preset == Preset.Tiny ? (1024, 64, 32) : (4096, 128, 16);
         var config = (preset == Preset.Tiny ? LlamaConfig.Tiny(vocab) : LlamaConfig.Small(vocab)) with { MaxPositionEmbeddings = length + 1 };
-        var model = LlamaModel.Create(config, seed: 0);
+        ITrainableLanguageModel model = engine == BenchmarkEngine.Native
+            ? LlamaModel.Create(config, seed: 0)
+            : _torchModel = TorchLlama.Create(config, seed: 0, TorchSharp.torch.CPU);
         ITrainingObjective chosen = objective switch
         {
             "ntp" => new NextTokenPrediction(),
@@ -59,4 +64,11 @@ public sealed class TrainStepWorkload
 
     /// <summary>Runs one optimizer step and returns its loss.</summary>
     public double Step() => _trainer.TrainStep(_batch).Loss;
+
+    /// <summary>Frees the trainer's session and, on LibTorch, the model.</summary>
+    public void Dispose()
+    {
+        _trainer.Dispose();
+        _torchModel?.Dispose();
+    }
 }

@@ -28,13 +28,17 @@ namespace Reversal.Training.TorchSharp.Attention;
 /// </remarks>
 public static class PolicyAttention
 {
-    /// <summary>The formulation used for BICO and prefix-bidirectional batches when none is given: the faster exact one, as measured by the benchmarks (README).</summary>
-    public static BicoAttentionFormulation DefaultFormulation { get; set; } = BicoAttentionFormulation.TwoScoreMatrices;
+    /// <summary>
+    /// The formulation used for BICO and prefix-bidirectional batches when none is given: the faster of the two exact
+    /// ones on LibTorch 2.10 CPU, as the attention benchmarks measure it (README, performance).
+    /// </summary>
+    public const BicoAttentionFormulation DefaultFormulation = BicoAttentionFormulation.TwoScoreMatrices;
 
     /// <summary>
     /// Attention of <paramref name="query"/> <c>[B, H, T, d]</c> over <paramref name="key"/> and <paramref name="value"/>
     /// <c>[B, Hkv, T, d]</c> (all un-rotated; Hkv divides H) under <paramref name="batch"/>'s policy, positions and key
-    /// mask. Returns <c>[B, H, T, d]</c>.
+    /// mask. Returns <c>[B, H, T, d]</c>. <paramref name="formulation"/> (default <see cref="DefaultFormulation"/>) only
+    /// matters for the mirrored policies; both are exact.
     /// </summary>
     /// <exception cref="ArgumentException">The shapes disagree with each other, the batch or the rotary tables.</exception>
     public static Tensor Forward(Tensor query, Tensor key, Tensor value, TorchBatch batch, TorchRotaryEmbedding rope,

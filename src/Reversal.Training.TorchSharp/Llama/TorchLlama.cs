@@ -95,6 +95,9 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <summary>The device every parameter and activation lives on.</summary>
     public Device Device { get; }
 
+    /// <summary>How BICO and prefix-bidirectional attention is computed (both exact; default <see cref="PolicyAttention.DefaultFormulation"/>).</summary>
+    public BicoAttentionFormulation BicoFormulation { get; set; } = PolicyAttention.DefaultFormulation;
+
     /// <summary>The RoPE tables on <see cref="Device"/>.</summary>
     public TorchRotaryEmbedding Rope => _rope;
 
@@ -126,7 +129,7 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var hidden = _backbone.Forward(batch, _rope);
+        var hidden = _backbone.Forward(batch, _rope, BicoFormulation);
         return nn.functional.linear(hidden, HeadWeight).MoveToOuterDisposeScope();
     }
 
@@ -154,7 +157,7 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = input.ToTorch(Device);
-        var hidden = _backbone.Forward(batch, _rope);
+        var hidden = _backbone.Forward(batch, _rope, BicoFormulation);
         var rows = arange(input.BatchSize, device: Device);
         var index = torch.tensor(picked, device: Device);
         var gathered = hidden.index(TensorIndex.Tensor(rows), TensorIndex.Tensor(index));

@@ -33,14 +33,14 @@ internal sealed class TorchLlamaAttention : nn.Module
     public TorchLinear OProj { get; }
 
     /// <summary><c>[B, T, D]</c> → <c>[B, T, D]</c> under the batch's policy, positions and key mask.</summary>
-    public Tensor Forward(Tensor x, TorchBatch batch, TorchRotaryEmbedding rope)
+    public Tensor Forward(Tensor x, TorchBatch batch, TorchRotaryEmbedding rope, BicoAttentionFormulation formulation)
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
         var q = QProj.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);
         var k = KProj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         var v = VProj.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        var attended = PolicyAttention.Forward(q, k, v, batch, rope);
+        var attended = PolicyAttention.Forward(q, k, v, batch, rope, formulation);
         return OProj.forward(attended.transpose(1, 2).reshape(b, t, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 

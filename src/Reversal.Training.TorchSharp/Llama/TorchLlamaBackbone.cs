@@ -26,11 +26,11 @@ internal sealed class TorchLlamaBackbone : nn.Module
     public TorchRmsNorm Norm { get; }
 
     /// <summary>Hidden states <c>[B, T, D]</c> after the final norm.</summary>
-    public Tensor Forward(TorchBatch batch, TorchRotaryEmbedding rope)
+    public Tensor Forward(TorchBatch batch, TorchRotaryEmbedding rope, BicoAttentionFormulation formulation)
     {
         using var scope = NewDisposeScope();
         var x = EmbedTokens.forward(batch.InputIds);
-        foreach (var layer in Layers) x = layer.Forward(x, batch, rope);
+        foreach (var layer in Layers) x = layer.Forward(x, batch, rope, formulation);
         return Norm.forward(x).MoveToOuterDisposeScope();
     }
 

@@ -27,10 +27,10 @@ internal sealed class TorchLlamaDecoderLayer : nn.Module
     public TorchRmsNorm PostAttentionLayerNorm { get; }
     public TorchLlamaMlp Mlp { get; }
 
-    public Tensor Forward(Tensor x, TorchBatch batch, TorchRotaryEmbedding rope)
+    public Tensor Forward(Tensor x, TorchBatch batch, TorchRotaryEmbedding rope, BicoAttentionFormulation formulation)
     {
         using var scope = NewDisposeScope();
-        var h = x.add(SelfAttention.Forward(InputLayerNorm.forward(x), batch, rope));
+        var h = x.add(SelfAttention.Forward(InputLayerNorm.forward(x), batch, rope, formulation));
         return h.add(Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
     }
 

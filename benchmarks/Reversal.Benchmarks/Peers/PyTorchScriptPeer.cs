@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Reversal.Benchmarks.Compare;
+namespace Reversal.Benchmarks.Peers;
 
 /// <summary>
-/// Runs the PyTorch peer (<c>shared/bench/torch_llama.py</c>) with <c>/usr/bin/python3</c> and parses what it prints.
+/// The PyTorch 1.13 peer: runs <c>shared/bench/torch_llama.py</c> with <c>/usr/bin/python3</c> (Debian's python3-torch, OpenBLAS) and parses what it prints.
 /// </summary>
-public sealed partial class PeerBenchmark(string scriptPath, int threads)
+public sealed partial class PyTorchScriptPeer(string scriptPath, int threads)
 {
     /// <summary>Finds <c>shared/bench/torch_llama.py</c> next to the repository (walking up from the current folder).</summary>
     public static string? Locate()
@@ -17,7 +17,7 @@ public sealed partial class PeerBenchmark(string scriptPath, int threads)
             string candidate = Path.Combine(dir.FullName, "shared", "bench", "torch_llama.py");
             if (File.Exists(candidate)) return candidate;
             string sibling = Path.Combine(dir.FullName, "..", "shared", "bench", "torch_llama.py");
-            if (File.Exists(Path.Combine(dir.FullName, "Reversal.Training.sln")) && File.Exists(sibling)) return Path.GetFullPath(sibling);
+            if (File.Exists(Path.Combine(dir.FullName, "Reversal.Training.slnx")) && File.Exists(sibling)) return Path.GetFullPath(sibling);
         }
         return null;
     }

@@ -1,0 +1,10 @@
+namespace Reversal.Benchmarks.Compare;
+
+/// <summary>The compare command's options.</summary>
+/// <param name="Output">Folder receiving compare.json.</param>
+/// <param name="Threads">Threads of every engine (ours, LibTorch, the PyTorch script).</param>
+/// <param name="Steps">Timed train steps per measurement.</param>
+/// <param name="AttentionRuns">Timed attention calls per measurement.</param>
+/// <param name="PyTorchScript">The PyTorch 1.13 peer script, or null to skip that peer.</param>
+/// <param name="LibTorch">Whether to run the LibTorch (TorchSharp) peer.</param>
+public sealed record CompareSettings(string Output, int Threads, int Steps, int AttentionRuns, string? PyTorchScript, bool LibTorch);

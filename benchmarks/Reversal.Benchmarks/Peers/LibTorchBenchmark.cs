@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Reversal.Benchmarks.Compare;
+using Reversal.Benchmarks.Workloads;
+using Reversal.Training.Attention;
+using Reversal.Training.TorchSharp.Attention;
+using TorchSharp;
+
+namespace Reversal.Benchmarks.Peers;
+
+/// <summary>
+/// The LibTorch 2.10 peer, in this process through TorchSharp (CPU): the same train-step workload on
+/// <c>TorchLlama</c>, attention through <see cref="PolicyAttention"/> (fused SDPA for causal), and <c>torch.mm</c>,
+/// measured exactly as our side is (warm-up, then the mean of timed runs).
+/// </summary>
+public static class LibTorchBenchmark
+{
+    /// <summary>LibTorch's intra-op thread count for every measurement.</summary>
+    public static void UseThreads(int threads) => torch.set_num_threads(threads);
+
+    /// <summary>Mean seconds of one optimizer step of <see cref="TrainStepWorkload"/> on LibTorch (2 warm-up steps, then <paramref name="steps"/> timed).</summary>
+    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps)
+    {
+        using var workload = new TrainStepWorkload(preset, objective, BenchmarkEngine.LibTorch);
+        for (int i = 0; i < 2; i++) workload.Step();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) workload.Step();
+        return clock.Elapsed.TotalSeconds / steps;
+    }
+
+    /// <summary>Attention forward + backward: mean milliseconds over <paramref name="runs"/> after one warm-up, and the growth of the peak resident set in MB.</summary>
+    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, BicoAttentionFormulation formulation, int runs)
+    {
+        using var workload = new TorchAttentionWorkload(length, kind, formulation);
+        double before = OurBenchmark.PeakResidentMegabytes();
+        workload.Run();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < runs; i++) workload.Run();
+        return (clock.Elapsed.TotalMilliseconds / runs, OurBenchmark.PeakResidentMegabytes() - before);
+    }
+
+    /// <summary><c>torch.mm</c> GFLOP/s for an m×k by k×n float32 product (2 warm-up calls, 10 timed).</summary>
+    public static double GemmGflops(int m, int k, int n)
+    {
+        var generator = new torch.Generator(0);
+        using var a = torch.randn([m, k], generator: generator);
+        using var b = torch.randn([k, n], generator: generator);
+        for (int i = 0; i < 2; i++) torch.mm(a, b).Dispose();
+        const int calls = 10;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++) torch.mm(a, b).Dispose();
+        return 2.0 * m * k * n * calls / clock.Elapsed.TotalSeconds / 1e9;
+    }
+}
