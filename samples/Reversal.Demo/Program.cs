@@ -46,6 +46,11 @@ root.SetAction((parse, cancellationToken) =>
     {
         return Task.FromResult(new ReversalCurseDemo(settings, AnsiConsole.Console).Run(cancellationToken));
     }
+    catch (OperationCanceledException e)
+    {
+        AnsiConsole.MarkupLine($"[yellow]stopped:[/] {Markup.Escape(e.Message)}");
+        return Task.FromResult(130);
+    }
     catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
     {
         AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");

@@ -50,7 +50,6 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
             var model = factory.Create(config, settings.Seed);
             using var owned = model as IDisposable;
             var training = Train(name, model, objective, tokenizer.SpecialTokens, examples, cancellationToken);
-            if (training.Cancelled) return 130;
             if (settings.OutputDirectory is string output) HuggingFaceCheckpoint.Save(Path.Combine(output, ModelsFolder, name), model.Config, model.ExportWeights());
             var result = Evaluate(name, model, tokenizer, dataset, decoders, cancellationToken);
             report.Add(name, result);

@@ -23,7 +23,7 @@ var model = LlamaModel.Create(new LlamaConfig
     VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 4, MaxPositionEmbeddings = 16,
 }, seed: 1);
 var builder = Trainer.For(model)
-    .WithObjective(new NextTokenPrediction())
+    .WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
     .WithOptimizer(o => o.AdamW(lr: 1e-3))
     .WithSeed(1)
     .WithCheckpointing(root, everySteps: 1, keepLast: 3);

@@ -47,7 +47,7 @@ public sealed class TrainStepWorkload : IDisposable
             "bico-mix" => Objective.BicoRecipe(),
             _ => throw new ArgumentException($"Unknown objective '{objective}'.", nameof(objective)),
         };
-        _trainer = Trainer.For(model).WithObjective(chosen).WithOptimizer(o => o.AdamW(lr: 1e-3)).WithSeed(0).Build();
+        _trainer = Trainer.For(model).WithObjective(chosen).WithSpecialTokens(SpecialTokenIds.Default).WithOptimizer(o => o.AdamW(lr: 1e-3)).WithSeed(0).Build();
         var random = new SeededRandom(1);
         // T + 1 tokens per row: NTP trains on T positions (BICO on T + 1, the whole row).
         _batch = Enumerable.Range(0, batch).Select(_ =>

@@ -36,11 +36,16 @@ public sealed class Trainer : IDisposable
     private readonly CheckpointPolicy? _checkpoints;
     private TrainerCheckpointState? _resume;
     private long _scheduleTotalSteps;
+    private readonly bool _scheduleNeedsRunLength;
+    private readonly EvaluationPolicy? _evaluation;
 
     internal Trainer(ITrainableLanguageModel model, ITrainingObjective objective, AdamWSettings optimizer, double? maxGradNorm,
-        Func<long, ILearningRateSchedule> scheduleFactory, ILogger logger, IProgress<TrainingProgress>? progress, long seed,
-        SpecialTokenIds specialTokens, int accumulation, CheckpointPolicy? checkpoints)
+        ScheduleOptions schedule, ILogger logger, IProgress<TrainingProgress>? progress, long seed,
+        SpecialTokenIds specialTokens, int accumulation, CheckpointPolicy? checkpoints, EvaluationPolicy? evaluation)
     {
+        var scheduleFactory = schedule.Factory;
+        _scheduleNeedsRunLength = schedule.NeedsRunLength;
+        _evaluation = evaluation;
         _checkpoints = checkpoints;
         Model = model; Objective = objective; Optimizer = optimizer; _maxGradNorm = maxGradNorm;
         Session = model.CreateTrainingSession(optimizer);
@@ -78,12 +83,28 @@ public sealed class Trainer : IDisposable
     public double BaseLearningRate => _baseLearningRate;
 
     /// <summary>
-    /// One optimizer step on <paramref name="examples"/>: prepares <c>accumulation</c> micro-batches, runs forward and
-    /// backward on each (gradients weighted by counted targets), clips, and updates the weights.
+    /// One optimizer step on <paramref name="examples"/>, for a host that drives the loop itself: prepares
+    /// <c>accumulation</c> micro-batches, runs forward and backward on each (gradients weighted by counted targets),
+    /// clips, updates the weights, and reports progress.
     /// </summary>
     /// <exception cref="ArgumentException">The examples are empty or unusable by the objective.</exception>
+    /// <exception cref="InvalidOperationException">The schedule decays over the run but no run length is known (warm-up +
+    /// cosine without <c>totalSteps</c>): outside <see cref="Fit"/> the decay would have no horizon.</exception>
     /// <exception cref="TrainingDivergedException">The loss or the gradients are not finite; the weights are untouched.</exception>
     public StepResult TrainStep(IReadOnlyList<TokenSequence> examples)
+    {
+        if (_scheduleNeedsRunLength && _scheduleTotalSteps <= 0)
+            throw new InvalidOperationException(
+                "The warm-up + cosine schedule decays over the run's length, which a TrainStep loop does not know: " +
+                "pass totalSteps to WarmupCosine(...) when driving TrainStep yourself (Fit knows it).");
+        var result = Step(examples);
+        _progress?.Report(new TrainingProgress(result.Step, _scheduleTotalSteps, 0, result.Loss, result.LearningRate,
+            result.GradientNorm, 0, result.Objective));
+        return result;
+    }
+
+    /// <summary>The step itself, shared by <see cref="TrainStep"/> and <see cref="Fit"/> (which reports progress with its epoch and throughput).</summary>
+    private StepResult Step(IReadOnlyList<TokenSequence> examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("TrainStep needs at least one example.", nameof(examples));
@@ -126,11 +147,16 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> passes over <paramref name="data"/>, shuffled every epoch by the trainer's
-    /// seed, in batches of <paramref name="batchSize"/> examples (the last batch of an epoch may be smaller).
-    /// Cancellation is honoured between steps: the report then has <see cref="TrainingReport.Cancelled"/> set.
+    /// seed, in batches of <paramref name="batchSize"/> examples (the last batch of an epoch may be smaller). With an
+    /// evaluation hook (<see cref="TrainerBuilder.WithEvaluation"/>) it may stop early.
     /// </summary>
+    /// <remarks>Cancellation is honoured at step boundaries: when checkpointing is on, a final checkpoint of the
+    /// position reached is written first (resuming from it continues exactly), then
+    /// <see cref="TrainingCancelledException"/> (an <see cref="OperationCanceledException"/>) says where training
+    /// stopped and what was kept.</remarks>
     /// <exception cref="ArgumentException">The data is empty or a size is not positive.</exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradients are not finite.</exception>
+    /// <exception cref="TrainingCancelledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public TrainingReport Fit(IReadOnlyList<TokenSequence> data, int epochs, int batchSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -166,6 +192,9 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var order = new int[data.Count];
         int epochsDone = startEpoch - 1;
+        var evaluations = new List<EvaluationRecord>();
+        var tracker = _evaluation is { } evaluation ? new EarlyStopping(evaluation) : null;
+        long lastSaved = -1;
         for (int epoch = startEpoch; epoch <= epochs; epoch++)
         {
             var epochStart = _dataRandom.GetState();
@@ -177,13 +206,23 @@ public sealed class Trainer : IDisposable
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    _logger.LogWarning("Training cancelled at step {Step} (epoch {Epoch})", Session.StepCount, epoch);
-                    return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, Cancelled: true);
+                    string? kept = null;
+                    if (_checkpoints is { } cancelPolicy && lastSaved != Session.StepCount)
+                    {
+                        var here = new RunPosition(epoch, start / batchSize, epochs, batchSize, data.Count, epochStart);
+                        kept = TrainingCheckpoint.Save(cancelPolicy.Directory, this, CaptureState(here, losses, objectives), cancelPolicy.KeepLast);
+                    }
+                    else if (_checkpoints is { } policyAlreadySaved)
+                    {
+                        kept = TrainingCheckpoint.FindLatest(policyAlreadySaved.Directory);
+                    }
+                    _logger.LogWarning("Training cancelled at step {Step} (epoch {Epoch}); checkpoint {Checkpoint}", Session.StepCount, epoch, kept ?? "(none)");
+                    throw new TrainingCancelledException(Session.StepCount, kept, cancellationToken);
                 }
                 int count = Math.Min(batchSize, order.Length - start);
                 var batch = new TokenSequence[count];
                 for (int i = 0; i < count; i++) batch[i] = data[order[start + i]];
-                var result = TrainStep(batch);
+                var result = Step(batch);
                 losses.Add(result.Loss);
                 objectives.Add(result.Objective);
                 tokens += result.Tokens;
@@ -195,14 +234,27 @@ public sealed class Trainer : IDisposable
                 {
                     var position = new RunPosition(epoch, start / batchSize + 1, epochs, batchSize, data.Count, epochStart);
                     string saved = TrainingCheckpoint.Save(policy.Directory, this, CaptureState(position, losses, objectives), policy.KeepLast);
+                    lastSaved = result.Step;
                     _logger.LogInformation("Saved checkpoint {Path}", saved);
+                }
+                if (tracker is not null && result.Step % tracker.Policy.EverySteps == 0)
+                {
+                    double value = tracker.Policy.Metric(Model);
+                    evaluations.Add(new EvaluationRecord(result.Step, value));
+                    _logger.LogInformation("step {Step}: {Metric} {Value:G6}", result.Step, tracker.Policy.Name, value);
+                    if (tracker.Observe(result.Step, value))
+                    {
+                        _logger.LogInformation("Stopping early at step {Step}: {Metric} has not improved for {Patience} evaluations (best {Best:G6} at step {BestStep})",
+                            result.Step, tracker.Policy.Name, tracker.Policy.Patience, tracker.Best, tracker.BestStep);
+                        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: true);
+                    }
                 }
             }
             epochsDone = epoch;
             _logger.LogInformation("epoch {Epoch}/{Epochs}: mean loss {Loss:F4}, {TokensPerSecond:N0} tok/s",
                 epoch, epochs, epochLoss / Math.Max(1, epochSteps), tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
         }
-        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, Cancelled: false);
+        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: false);
     }
 
     /// <summary>

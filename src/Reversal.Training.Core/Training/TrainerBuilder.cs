@@ -16,7 +16,8 @@ public sealed class TrainerBuilder
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private IProgress<TrainingProgress>? _progress;
     private long _seed;
-    private SpecialTokenIds _specialTokens = SpecialTokenIds.Default;
+    private SpecialTokenIds? _specialTokens;
+    private EvaluationPolicy? _evaluation;
     private int _accumulation = 1;
     private CheckpointPolicy? _checkpoints;
     private string? _resumeFrom;
@@ -67,14 +68,23 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>The tokenizer's special ids (default: <see cref="SpecialTokenIds.Default"/>).</summary>
+    /// <summary>
+    /// The tokenizer's special ids (required: objectives place BOS/EOS, padding and placeholders by them; a tokenizer whose
+    /// ids differ from a default would otherwise be trained wrongly without an error). <c>WithTokenizer(tokenizer)</c>
+    /// in Reversal.Training.Data takes them from an <c>ITokenizer</c>.
+    /// </summary>
     public TrainerBuilder WithSpecialTokens(SpecialTokenIds specialTokens)
     {
         _specialTokens = specialTokens ?? throw new ArgumentNullException(nameof(specialTokens));
         return this;
     }
 
-    /// <summary>Splits every optimizer step's batch into <paramref name="microBatches"/> forward/backward passes whose gradients are summed (weighted by counted targets, so the step equals the full-batch step).</summary>
+    /// <summary>
+    /// Gradient accumulation: each optimizer step's batch (the <c>batchSize</c> examples of <c>Fit</c>, or the examples
+    /// given to <c>TrainStep</c>) is split into <paramref name="microBatches"/> forward/backward passes whose gradients
+    /// are summed, weighted by their counted targets. The step is the full-batch step (same effective batch size, same
+    /// update up to float rounding) at a fraction of the activation memory; it does not multiply the batch size.
+    /// </summary>
     public TrainerBuilder WithGradientAccumulation(int microBatches)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(microBatches, 1);
@@ -95,6 +105,26 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Measures <paramref name="metric"/> every <paramref name="everySteps"/> optimizer steps of <c>Fit</c> (logged and
+    /// kept in <see cref="TrainingReport.Evaluations"/>), and with <paramref name="patience"/> stops training once that
+    /// many evaluations in a row have not improved on the best value.
+    /// </summary>
+    /// <param name="name">The metric's name, for logs (e.g. <c>validation_loss</c>).</param>
+    /// <param name="everySteps">Evaluate after every this many optimizer steps.</param>
+    /// <param name="metric">Computes the value from the model (it may run the model without gradients).</param>
+    /// <param name="higherIsBetter">Whether larger values are improvements (a rank@1) or smaller ones (a loss).</param>
+    /// <param name="patience">Evaluations without improvement before stopping early; null never stops.</param>
+    public TrainerBuilder WithEvaluation(string name, int everySteps, Func<ITrainableLanguageModel, double> metric, bool higherIsBetter = false, int? patience = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(everySteps, 1);
+        ArgumentNullException.ThrowIfNull(metric);
+        if (patience is < 1) throw new ArgumentOutOfRangeException(nameof(patience), patience, "Patience must be at least 1 evaluation.");
+        _evaluation = new EvaluationPolicy(name, everySteps, metric, higherIsBetter, patience);
+        return this;
+    }
+
     /// <summary>Restores a checkpoint folder when the trainer is built (see <see cref="Trainer.LoadCheckpoint"/>).</summary>
     public TrainerBuilder ResumeFrom(string checkpointDirectory)
     {
@@ -108,12 +138,13 @@ public sealed class TrainerBuilder
     public Trainer Build()
     {
         if (_objective is null) throw new InvalidOperationException("TrainerBuilder: call WithObjective(...) before Build().");
-        var special = _specialTokens;
+        var special = _specialTokens ?? throw new InvalidOperationException(
+            "TrainerBuilder: call WithSpecialTokens(tokenizer.SpecialTokens) (or WithTokenizer(tokenizer)) before Build(): objectives place BOS, EOS, padding and placeholders by the tokenizer's ids.");
         foreach (var (name, id) in new[] { ("Pad", special.Pad), ("Unk", special.Unk), ("Bos", special.Bos), ("Eos", special.Eos) })
             if ((uint)id >= (uint)_model.VocabSize)
                 throw new InvalidOperationException($"Special token {name} has id {id}, outside the model's vocabulary [0, {_model.VocabSize}).");
-        var trainer = new Trainer(_model, _objective, _optimizer.Settings, _optimizer.MaxGradNorm, _schedule.Factory,
-            _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints);
+        var trainer = new Trainer(_model, _objective, _optimizer.Settings, _optimizer.MaxGradNorm, _schedule,
+            _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints, _evaluation);
         if (_resumeFrom is not null) trainer.LoadCheckpoint(_resumeFrom);
         return trainer;
     }

@@ -1,14 +1,15 @@
 namespace Reversal.Training;
 
 /// <summary>What a <see cref="Trainer.Fit"/> run did.</summary>
-/// <param name="Losses">Loss of every optimizer step, in order.</param>
+/// <param name="Losses">Loss of every optimizer step, in order (a resumed run includes the steps before the checkpoint).</param>
 /// <param name="Objectives">Objective (member) name of every step, in order.</param>
 /// <param name="EpochsCompleted">Whole epochs finished.</param>
-/// <param name="Tokens">B·T positions processed.</param>
-/// <param name="Elapsed">Wall-clock time of the run.</param>
-/// <param name="Cancelled">True when the run stopped early because its cancellation token fired (at a step boundary).</param>
+/// <param name="Tokens">B·T positions processed by this call.</param>
+/// <param name="Elapsed">Wall-clock time of this call.</param>
+/// <param name="Evaluations">Values of the evaluation hook, in order (empty without one).</param>
+/// <param name="StoppedEarly">True when the evaluation hook's patience ran out before the last epoch.</param>
 public sealed record TrainingReport(IReadOnlyList<double> Losses, IReadOnlyList<string> Objectives, int EpochsCompleted,
-    long Tokens, TimeSpan Elapsed, bool Cancelled)
+    long Tokens, TimeSpan Elapsed, IReadOnlyList<EvaluationRecord> Evaluations, bool StoppedEarly)
 {
     /// <summary>Optimizer steps taken.</summary>
     public int Steps => Losses.Count;

@@ -1,3 +1,4 @@
+using Reversal.Training.Engine.Tests.Reference;
 using Reversal.Training.Attention;
 using Reversal.Training.Engine.Attention;
 using Reversal.Training.Engine.Kernels;

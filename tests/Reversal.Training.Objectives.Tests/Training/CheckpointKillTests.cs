@@ -1,3 +1,4 @@
+using Reversal.Training.Objectives;
 using System.Diagnostics;
 using Reversal.Training.Models;
 using Reversal.Training.Engine.Llama;
@@ -55,6 +56,7 @@ public class CheckpointKillTests
             VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 4, MaxPositionEmbeddings = 16,
         }, seed: 99))
         .WithObjective(new NextTokenPrediction())
+        .WithSpecialTokens(SpecialTokenIds.Default)
         .WithOptimizer(o => o.AdamW(lr: 1e-3))
         .Build();
 

@@ -23,9 +23,10 @@ public class CheckpointResumeTests
     }
 
     private static TrainerBuilder Builder(LlamaModel model) => Trainer.For(model)
-        .WithObjective(Objective.BicoRecipe())                       // exercises the objective's random stream too
+        .WithObjective(Objective.BicoRecipe())                        // exercises the objective's random stream too
+        .WithSpecialTokens(SpecialTokenIds.Default)
         .WithOptimizer(o => o.AdamW(lr: 3e-3).ClipGradNorm(1.0))
-        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3))
+        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3, totalSteps: 9))
         .WithSeed(11);
 
     [Test]
@@ -39,13 +40,14 @@ public class CheckpointResumeTests
         var first = Builder(TinyTask.SmallModel(1))
             .WithCheckpointing(root, everySteps: 2, keepLast: 2)
             .WithProgress(new InlineProgress<TrainingProgress>(p => { if (p.Step == 5) cts.Cancel(); }))
-            .Build()
-            .Fit(data, epochs: 3, batchSize: 4, cts.Token);
-        Assert.That(first.Cancelled, Is.True);
-        Assert.That(TrainingCheckpoint.List(root).Select(c => c.Step), Is.EqualTo(new long[] { 2, 4 }), "keeps the last two");
+            .Build();
+        var cancelled = Assert.Throws<TrainingCancelledException>(() => first.Fit(data, epochs: 3, batchSize: 4, cts.Token))!;
+        Assert.That(cancelled.Step, Is.EqualTo(5));
+        Assert.That(cancelled.Checkpoint, Is.EqualTo(TrainingCheckpoint.FindLatest(root)), "cancellation writes a final checkpoint");
+        Assert.That(TrainingCheckpoint.List(root).Select(c => c.Step), Is.EqualTo(new long[] { 4, 5 }), "keeps the last two");
 
         // A fresh process would start from a differently initialised model: the checkpoint must overwrite everything.
-        var resumed = Builder(TinyTask.SmallModel(99)).ResumeFrom(TrainingCheckpoint.FindLatest(root)!).Build().Fit(data, epochs: 3, batchSize: 4);
+        var resumed = Builder(TinyTask.SmallModel(99)).ResumeFrom(cancelled.Checkpoint!).Build().Fit(data, epochs: 3, batchSize: 4);
 
         Assert.That(resumed.Losses, Is.EqualTo(uninterrupted), "the resumed report holds the whole run's losses, bit-identical");
         Assert.That(resumed.Steps, Is.EqualTo(9));

@@ -10,7 +10,7 @@ public class TrainerLoggingTests
     public void Logs_the_run_and_every_epoch_through_Microsoft_Extensions_Logging()
     {
         var sink = new CapturingLoggerFactory();
-        var trainer = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction()).WithLogger(sink).Build();
+        var trainer = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default).WithLogger(sink).Build();
 
         trainer.Fit(TinyTask.Sequences(6, 2), epochs: 2, batchSize: 3);
 

@@ -13,9 +13,9 @@ public class TrainerTests
 {
     private static Trainer Build(LlamaModel model, long seed = 7, int accumulation = 1, double lr = 3e-3) =>
         Trainer.For(model)
-            .WithObjective(new NextTokenPrediction())
+            .WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
             .WithOptimizer(o => o.AdamW(lr: lr, weightDecay: 0.01).ClipGradNorm(1.0))
-            .WithSchedule(s => s.WarmupCosine(warmupSteps: 5))
+            .WithSchedule(s => s.WarmupCosine(warmupSteps: 5, totalSteps: 100))
             .WithSeed(seed)
             .WithGradientAccumulation(accumulation)
             .Build();
@@ -26,7 +26,7 @@ public class TrainerTests
         var data = TinyTask.Memorisable(8, seed: 3);
         var model = LlamaModel.Create(LlamaConfig.Tiny(TinyTask.Vocab), seed: 42);
         var trainer = Trainer.For(model)
-            .WithObjective(new NextTokenPrediction())
+            .WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
             .WithOptimizer(o => o.AdamW(lr: 3e-3, weightDecay: 0.0).ClipGradNorm(1.0))
             .WithSchedule(s => s.WarmupCosine(warmupSteps: 20))
             .WithSeed(1)
@@ -96,7 +96,7 @@ public class TrainerTests
     {
         var seen = new List<TrainingProgress>();
         var trainer = Trainer.For(TinyTask.SmallModel(1))
-            .WithObjective(new NextTokenPrediction())
+            .WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
             .WithProgress(new InlineProgress<TrainingProgress>(seen.Add))
             .Build();
 
@@ -106,7 +106,8 @@ public class TrainerTests
         {
             Assert.That(report.Steps, Is.EqualTo(6), "ceil(10/4) = 3 batches × 2 epochs");
             Assert.That(report.EpochsCompleted, Is.EqualTo(2));
-            Assert.That(report.Cancelled, Is.False);
+            Assert.That(report.StoppedEarly, Is.False);
+            Assert.That(report.Evaluations, Is.Empty);
             Assert.That(report.TokensPerSecond, Is.GreaterThan(0));
             Assert.That(seen.Select(p => p.Step), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }));
             Assert.That(seen.All(p => p.TotalSteps == 6 && p.Objective == "ntp"), Is.True);
@@ -115,18 +116,59 @@ public class TrainerTests
     }
 
     [Test]
-    public void Cancellation_stops_at_a_step_boundary_with_a_partial_report()
+    public void Cancellation_stops_at_a_step_boundary_and_says_nothing_was_kept_without_checkpointing()
     {
         using var cts = new CancellationTokenSource();
         var trainer = Trainer.For(TinyTask.SmallModel(1))
-            .WithObjective(new NextTokenPrediction())
+            .WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
             .WithProgress(new InlineProgress<TrainingProgress>(p => { if (p.Step == 2) cts.Cancel(); }))
             .Build();
 
-        var report = trainer.Fit(TinyTask.Sequences(10, 1), epochs: 5, batchSize: 2, cts.Token);
+        var cancelled = Assert.Throws<TrainingCancelledException>(() => trainer.Fit(TinyTask.Sequences(10, 1), epochs: 5, batchSize: 2, cts.Token))!;
 
-        Assert.That(report.Cancelled, Is.True);
-        Assert.That(report.Steps, Is.EqualTo(2));
+        Assert.That(cancelled.Step, Is.EqualTo(2));
+        Assert.That(trainer.StepCount, Is.EqualTo(2));
+        Assert.That(cancelled.Checkpoint, Is.Null);
+        Assert.That(cancelled.CancellationToken, Is.EqualTo(cts.Token));
+    }
+
+    [Test]
+    public void A_trainer_needs_the_tokenizers_special_tokens()
+    {
+        var builder = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction());
+        Assert.That(() => builder.Build(), Throws.InvalidOperationException.With.Message.Contains("WithSpecialTokens"));
+    }
+
+    [Test]
+    public void TrainStep_refuses_a_cosine_decay_without_a_horizon_and_reports_progress_with_one()
+    {
+        var data = TinyTask.Sequences(4, 1);
+        var withoutHorizon = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
+            .WithSchedule(s => s.WarmupCosine(warmupSteps: 2)).Build();
+        Assert.That(() => withoutHorizon.TrainStep(data), Throws.InvalidOperationException.With.Message.Contains("pass totalSteps"));
+
+        var seen = new List<TrainingProgress>();
+        var withHorizon = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
+            .WithSchedule(s => s.WarmupCosine(warmupSteps: 2, totalSteps: 10)).WithProgress(new InlineProgress<TrainingProgress>(seen.Add)).Build();
+        var step = withHorizon.TrainStep(data);
+        Assert.That(seen.Select(p => p.Step), Is.EqualTo(new long[] { 1 }));
+        Assert.That(seen[0].Loss, Is.EqualTo(step.Loss));
+        Assert.That(seen[0].LearningRate, Is.EqualTo(step.LearningRate));
+    }
+
+    [Test]
+    public void The_evaluation_hook_measures_every_n_steps_and_stops_when_patience_runs_out()
+    {
+        var values = new Queue<double>([5.0, 4.0, 4.5, 4.2, 3.0, 2.0]);
+        var trainer = Trainer.For(TinyTask.SmallModel(1)).WithObjective(new NextTokenPrediction()).WithSpecialTokens(SpecialTokenIds.Default)
+            .WithEvaluation("validation_loss", everySteps: 2, _ => values.Dequeue(), higherIsBetter: false, patience: 2)
+            .Build();
+
+        var report = trainer.Fit(TinyTask.Sequences(20, 1), epochs: 10, batchSize: 2);
+
+        Assert.That(report.StoppedEarly, Is.True, "4.5 and 4.2 do not improve on 4.0: two evaluations without improvement");
+        Assert.That(report.Evaluations.Select(e => (e.Step, e.Value)), Is.EqualTo(new[] { (2L, 5.0), (4L, 4.0), (6L, 4.5), (8L, 4.2) }));
+        Assert.That(report.Steps, Is.EqualTo(8));
     }
 
     [Test]

@@ -1,8 +1,9 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Reversal.Training.Randomness;
+using Reversal.Training.Engine.Kernels;
 using Reversal.Training.Engine.Runtime;
 
-namespace Reversal.Training.Engine.Kernels;
+namespace Reversal.Training.Engine.Tests.Reference;
 
 /// <summary>
 /// The plain reference of <see cref="AttentionKernel"/>: scaled-dot-product attention with an
