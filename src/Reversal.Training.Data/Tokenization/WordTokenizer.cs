@@ -1,3 +1,7 @@
+using Reversal.Training.Data.Tokenization.AddedTokens;
+using Reversal.Training.Data.Tokenization.Decoders;
+using Reversal.Training.Data.Tokenization.Json;
+using Reversal.Training.Data.Tokenization.PreTokenizers;
 using Reversal.Training.Objectives;
 
 namespace Reversal.Training.Data.Tokenization;
@@ -38,7 +42,7 @@ public sealed class WordTokenizer : ITokenizer
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan;
     private readonly int _specialCount;
-    private readonly SpecialTokenMatcher _specialMatcher;
+    private readonly AddedTokenMatcher _specialMatcher;
 
     internal WordTokenizer(string[] vocab, int specialCount, bool lowerCase)
     {
@@ -48,7 +52,7 @@ public sealed class WordTokenizer : ITokenizer
         _ids = new Dictionary<string, int>(vocab.Length, StringComparer.Ordinal);
         for (int id = 0; id < vocab.Length; id++) _ids.Add(vocab[id], id);
         _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-        _specialMatcher = new SpecialTokenMatcher(new ArraySegment<string>(vocab, 0, specialCount));
+        _specialMatcher = SpecialTokenMatcher(vocab.AsSpan(0, specialCount).ToArray());
         AdditionalSpecialTokens = Array.AsReadOnly(vocab[BuiltInSpecialTokens.Length..specialCount]);
         Vocabulary = Array.AsReadOnly(vocab);
     }
@@ -100,7 +104,7 @@ public sealed class WordTokenizer : ITokenizer
                 "options.MaxVocabSize", max,
                 $"MaxVocabSize must be at least the number of special tokens ({specials.Length}).");
 
-        var matcher = new SpecialTokenMatcher(specials);
+        AddedTokenMatcher matcher = SpecialTokenMatcher(specials);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var countsBySpan = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         int index = 0;
@@ -223,21 +227,21 @@ public sealed class WordTokenizer : ITokenizer
 
     private delegate void SpecialHandler<TState>(ref TState state, int specialId);
 
+    /// <summary>Finds the special tokens <paramref name="specials"/> (ids 0, 1, ...) written literally in a text.</summary>
+    private static AddedTokenMatcher SpecialTokenMatcher(IEnumerable<string> specials)
+        => new(specials.Select((text, id) => new AddedToken(id, text) { Special = true }));
+
     /// <summary>Cuts <paramref name="text"/> at literal special tokens and splits the text between them into words.</summary>
     private static void ForEachSegment<TState>(
-        string text, SpecialTokenMatcher matcher, bool lowerCase, ref TState state,
+        string text, AddedTokenMatcher matcher, bool lowerCase, ref TState state,
         WordHandler<TState> onWord, SpecialHandler<TState> onSpecial)
     {
-        ReadOnlySpan<char> all = text;
-        int position = 0;
-        while (position <= all.Length)
+        var segments = new List<AddedTokenSegment>();
+        matcher.Split(text, segments);
+        foreach (AddedTokenSegment segment in segments)
         {
-            int found = matcher.FindNext(all, position, out int specialId, out int specialLength);
-            int end = found < 0 ? all.Length : found;
-            if (end > position) ForEachWord(all[position..end], lowerCase, ref state, onWord);
-            if (found < 0) break;
-            onSpecial(ref state, specialId);
-            position = found + specialLength;
+            if (segment.Token is { } special) onSpecial(ref state, special.Id);
+            else ForEachWord(text.AsSpan(segment.Start, segment.Length), lowerCase, ref state, onWord);
         }
     }
 

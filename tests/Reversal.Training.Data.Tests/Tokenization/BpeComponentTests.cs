@@ -1,5 +1,13 @@
 using System.Globalization;
-using Reversal.Training.Data.Tokenization.Bpe;
+using System.Text;
+using Reversal.Training.Data.Tokenization;
+using Reversal.Training.Data.Tokenization.AddedTokens;
+using Reversal.Training.Data.Tokenization.ByteLevel;
+using Reversal.Training.Data.Tokenization.Decoders;
+using Reversal.Training.Data.Tokenization.Models.Bpe;
+using Reversal.Training.Data.Tokenization.Normalizers;
+using Reversal.Training.Data.Tokenization.Patterns;
+using Reversal.Training.Data.Tokenization.PreTokenizers;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 
@@ -134,10 +142,10 @@ public class BpeComponentTests
     [Test]
     public void Unicode_normalizer_keeps_lone_surrogates_and_normalizes_around_them()
     {
-        var nfc = new UnicodeNormalizer("NFC");
+        var nfc = new UnicodeNormalizer(NormalizationForm.FormC);
         Assert.That(nfc.Normalize("e\u0301\uD800e\u0301"), Is.EqualTo("\u00E9\uD800\u00E9"));
         Assert.That(nfc.Normalize("\u212B"), Is.EqualTo("\u00C5"));
-        Assert.That(new UnicodeNormalizer("NFKD").Normalize("\uFB01"), Is.EqualTo("fi"));
+        Assert.That(new UnicodeNormalizer(NormalizationForm.FormKD).Normalize("\uFB01"), Is.EqualTo("fi"));
     }
 
     [Test]
