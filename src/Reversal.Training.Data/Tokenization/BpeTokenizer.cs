@@ -175,6 +175,8 @@ public sealed class BpeTokenizer : ITokenizer
     public void Save(string path) => BpeTokenizerFile.Save(this, path);
 
     /// <inheritdoc />
+    /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">A regular expression of the file
+    /// took longer than one second for one match (a pattern that backtracks catastrophically).</exception>
     public int[] Encode(string text, bool addBos = false, bool addEos = false)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reversal.Training.Data.Tokenization.Json;
 
 namespace Reversal.Training.Data.Tokenization.Decoders;
 
@@ -8,6 +9,15 @@ internal sealed class BpeSuffixDecoder(string suffix) : TokenDecoder
 {
     /// <summary>The end-of-word suffix (<c>"suffix"</c>, default <c>&lt;/w&gt;</c>).</summary>
     public string Suffix { get; } = suffix;
+
+    /// <summary>Reads <c>{"type": "BPEDecoder", "suffix": "&lt;/w&gt;"}</c>; a missing suffix is <c>&lt;/w&gt;</c>.</summary>
+    /// <exception cref="TokenizerFormatException">The suffix is not a string or is empty.</exception>
+    public static BpeSuffixDecoder Read(JsonElement element, JsonScope scope)
+    {
+        string suffix = scope.OptionalString(element, "suffix") ?? "</w>";
+        if (suffix.Length == 0) throw scope.Child("suffix").Error("must not be empty");
+        return new BpeSuffixDecoder(suffix);
+    }
 
     /// <inheritdoc />
     public override List<string> DecodeChain(List<string> tokens)

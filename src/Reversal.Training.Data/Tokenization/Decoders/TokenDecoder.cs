@@ -20,7 +20,7 @@ internal abstract class TokenDecoder
         ("Replace", static (element, scope) => new ReplaceDecoder(
             TextPattern.Read(element, scope, "pattern"), scope.RequiredString(element, "content"))),
         ("Strip", StripDecoder.Read),
-        ("BPEDecoder", static (element, scope) => new BpeSuffixDecoder(scope.OptionalString(element, "suffix") ?? "</w>")),
+        ("BPEDecoder", BpeSuffixDecoder.Read),
         ("Sequence", static (element, scope) => new SequenceDecoder(Types!.ReadList(element, scope, "decoders"))));
 
     /// <summary>Transforms the token strings.</summary>

@@ -28,6 +28,15 @@ internal static class BpeTokenizerFile
         return Read(document.RootElement, new JsonScope(path), specialTokens, names);
     }
 
+    /// <summary>Builds a tokenizer from the bytes of a <c>tokenizer.json</c> (UTF-8, no byte-order mark) that
+    /// messages call <paramref name="name"/>, with no configuration file.</summary>
+    /// <exception cref="TokenizerFormatException">The bytes do not describe a valid tokenizer.</exception>
+    public static BpeTokenizer Parse(ReadOnlyMemory<byte> json, string name)
+    {
+        using JsonDocument document = TokenizerJson.Parse(json, name);
+        return Read(document.RootElement, new JsonScope(name), specialTokens: null, names: null);
+    }
+
     /// <summary>Builds a tokenizer from a parsed <c>tokenizer.json</c> document.</summary>
     /// <exception cref="TokenizerFormatException">The document does not describe a valid tokenizer.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An explicit special id is not a token of the vocabulary.</exception>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -18,6 +19,17 @@ namespace Reversal.Training.Data.Tokenization.Patterns;
 /// </remarks>
 internal sealed class CodePointRegex
 {
+    /// <summary>How long one match may take before <see cref="RegexMatchTimeoutException"/> ends it: 1 second. A
+    /// pattern from a file can backtrack catastrophically (<c>(a+)+$</c> on 30 letters and a <c>!</c> took 224 s
+    /// here without a timeout); the patterns of real tokenizers match in microseconds.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Compiled expressions by translated pattern, so loading the same tokenizer again (or several tokenizers
+    /// of one family) compiles its pattern once; emptied when it reaches <see cref="CacheCapacity"/> entries.</summary>
+    private static readonly ConcurrentDictionary<string, Regex> s_compiled = new(StringComparer.Ordinal);
+
+    private const int CacheCapacity = 64;
+
     private static readonly char[] s_representatives = BuildRepresentatives();
     private readonly Regex _regex;
 
@@ -29,7 +41,13 @@ internal sealed class CodePointRegex
         string translated = OnigurumaTranslator.Translate(pattern);
         try
         {
-            _regex = new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            if (!s_compiled.TryGetValue(translated, out Regex? regex))
+            {
+                regex = new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
+                if (s_compiled.Count >= CacheCapacity) s_compiled.Clear();
+                s_compiled.TryAdd(translated, regex);
+            }
+            _regex = regex;
         }
         catch (ArgumentException ex)
         {
@@ -44,6 +62,7 @@ internal sealed class CodePointRegex
     public string DotNetPattern => _regex.ToString();
 
     /// <summary>Appends the (start, length) of every non-empty, non-overlapping match in <paramref name="text"/>, left to right.</summary>
+    /// <exception cref="RegexMatchTimeoutException">One match took longer than <see cref="MatchTimeout"/>.</exception>
     public void FindMatches(ReadOnlySpan<char> text, List<(int Start, int Length)> matches)
     {
         if (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
