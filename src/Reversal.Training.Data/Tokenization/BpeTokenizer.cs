@@ -1,3 +1,4 @@
+using System.Text;
 using Reversal.Training.Data.Tokenization.AddedTokens;
 using Reversal.Training.Data.Tokenization.Decoders;
 using Reversal.Training.Data.Tokenization.Json;
@@ -182,46 +183,91 @@ public sealed class BpeTokenizer : ITokenizer
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 2);
         if (addBos) ids.Add(SpecialTokens.Bos);
+        Run(text, normalize: true, ids, spans: null, normalized: null);
+        if (addEos) ids.Add(SpecialTokens.Eos);
+        return [.. ids];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Offsets refer to the text after normalization: the input when the tokenizer has no normalizer (or it
+    /// changed nothing), otherwise the input with every section between raw added tokens normalized. A token stands
+    /// for the characters its pre-tokenized piece came from; a byte-level token that splits a character stands for
+    /// the whole character. With <paramref name="normalize"/> false the normalizer is skipped (added tokens flagged
+    /// <c>normalized</c> are then matched in the text as it is).</remarks>
+    /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">As <see cref="Encode"/>.</exception>
+    public EncodedText EncodeWithOffsets(string text, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 2);
+        var spans = new List<(int Start, int End)>(ids.Capacity);
+        var normalized = new StringBuilder(text.Length);
+        Run(text, normalize, ids, spans, normalized);
+        var tokens = new TokenSpan[ids.Count];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = new TokenSpan(ids[i], spans[i].Start, spans[i].End - spans[i].Start);
+        string result = normalized.ToString();
+        return new EncodedText(tokens, result == text ? text : result);
+    }
+
+    /// <summary>The encoding pipeline: added tokens in the raw text, then per section normalizer, added tokens in the
+    /// normalized text, pre-tokenizer and model. With <paramref name="spans"/>, also the range of every id in the
+    /// normalized text, which is built in <paramref name="normalized"/>.</summary>
+    private void Run(string text, bool normalize, List<int> ids, List<(int Start, int End)>? spans, StringBuilder? normalized)
+    {
         var segments = new List<AddedTokenSegment>();
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         _rawMatcher.Split(text, segments);
         foreach (AddedTokenSegment segment in segments)
         {
             if (segment.Token is { } token)
             {
                 ids.Add(token.Id);
+                spans?.Add((normalized!.Length, normalized.Length + segment.Length));
+                normalized?.Append(text, segment.Start, segment.Length);
                 continue;
             }
             string section = text.Substring(segment.Start, segment.Length);
-            if (Normalizer is not null) section = Normalizer.Normalize(section);
+            if (normalize && Normalizer is not null) section = Normalizer.Normalize(section);
+            int offset = normalized?.Length ?? 0;
+            normalized?.Append(section);
             if (section.Length == 0) continue;
             if (_normalizedMatcher.IsEmpty)
             {
-                EncodeSection(section, pieces, ids);
+                EncodeSection(section, offset, pieces, ids, spans);
                 continue;
             }
             var inner = new List<AddedTokenSegment>();
             _normalizedMatcher.Split(section, inner);
             foreach (AddedTokenSegment part in inner)
             {
-                if (part.Token is { } normalizedToken) ids.Add(normalizedToken.Id);
-                else EncodeSection(section.Substring(part.Start, part.Length), pieces, ids);
+                if (part.Token is { } normalizedToken)
+                {
+                    ids.Add(normalizedToken.Id);
+                    spans?.Add((offset + part.Start, offset + part.Start + part.Length));
+                }
+                else EncodeSection(section.Substring(part.Start, part.Length), offset + part.Start, pieces, ids, spans);
             }
         }
-        if (addEos) ids.Add(SpecialTokens.Eos);
-        return [.. ids];
     }
 
-    private void EncodeSection(string section, List<string> pieces, List<int> ids)
+    private void EncodeSection(string section, int offset, List<PreTokenizedPiece> pieces, List<int> ids, List<(int Start, int End)>? spans)
     {
-        if (PreTokenizer is null)
+        pieces.Clear();
+        var whole = new PreTokenizedPiece(section, 0);
+        if (PreTokenizer is null) pieces.Add(whole);
+        else PreTokenizer.PreTokenize(whole, pieces, trace: spans is not null);
+        if (spans is null)
         {
-            Model.EncodeWord(section, ids);
+            foreach (PreTokenizedPiece piece in pieces) Model.EncodeWord(piece.Text, ids);
             return;
         }
-        pieces.Clear();
-        PreTokenizer.PreTokenize(section, pieces);
-        foreach (string piece in pieces) Model.EncodeWord(piece, ids);
+        var wordSpans = new List<(int Start, int End)>();
+        foreach (PreTokenizedPiece piece in pieces)
+        {
+            wordSpans.Clear();
+            Model.EncodeWord(piece.Text, ids, wordSpans);
+            foreach ((int start, int end) in wordSpans)
+                spans.Add((offset + piece.SourceStart(start), offset + piece.SourceEnd(end - 1)));
+        }
     }
 
     /// <inheritdoc />

@@ -89,7 +89,7 @@ public static class BpeTrainer
         var matcher = new AddedTokenMatcher(added.Select(t => (t.Content, t)));
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var segments = new List<AddedTokenSegment>();
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         int index = 0;
         foreach (string? text in corpus)
         {
@@ -102,8 +102,8 @@ public static class BpeTrainer
                 if (segment.Token is not null) continue;
                 pieces.Clear();
                 preTokenizer.PreTokenize(text.Substring(segment.Start, segment.Length), pieces);
-                foreach (string piece in pieces)
-                    counts[piece] = counts.TryGetValue(piece, out long count) ? count + 1 : 1;
+                foreach (PreTokenizedPiece piece in pieces)
+                    counts[piece.Text] = counts.TryGetValue(piece.Text, out long count) ? count + 1 : 1;
             }
         }
         return counts;

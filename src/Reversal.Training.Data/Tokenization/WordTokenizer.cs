@@ -1,3 +1,4 @@
+using System.Text;
 using Reversal.Training.Data.Tokenization.AddedTokens;
 using Reversal.Training.Data.Tokenization.Decoders;
 using Reversal.Training.Data.Tokenization.Json;
@@ -148,6 +149,38 @@ public sealed class WordTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
+    /// <remarks>Offsets refer to the input, or to its lower-cased form when <see cref="LowerCase"/> (and
+    /// <paramref name="normalize"/>) apply; lower-casing keeps every character in place, and special tokens keep their
+    /// text.</remarks>
+    public EncodedText EncodeWithOffsets(string text, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var segments = new List<AddedTokenSegment>();
+        _specialMatcher.Split(text, segments);
+        var state = new OffsetState(this, new List<TokenSpan>(text.Length / 4 + 1), 0);
+        var normalized = new StringBuilder(text.Length);
+        foreach (AddedTokenSegment segment in segments)
+        {
+            string part = text.Substring(segment.Start, segment.Length);
+            state.Offset = normalized.Length;
+            if (segment.Token is { } special)
+            {
+                state.Tokens.Add(new TokenSpan(special.Id, state.Offset, part.Length));
+                normalized.Append(part);
+                continue;
+            }
+            if (normalize && LowerCase) part = part.ToLowerInvariant();
+            normalized.Append(part);
+            WordPreTokenizer.Split(part, ref state, static (ref OffsetState s, ReadOnlySpan<char> source, int start, int length) =>
+                s.Tokens.Add(new TokenSpan(
+                    s.Tokenizer._idsBySpan.TryGetValue(source.Slice(start, length), out int id) ? id : s.Tokenizer.SpecialTokens.Unk,
+                    s.Offset + start, length)));
+        }
+        string result = normalized.ToString();
+        return new EncodedText(state.Tokens, result == text ? text : result);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Tokens are joined by single spaces, except: no space before <c>. , ! ? ; : ) ] } %</c>, none before or after
     /// an apostrophe (<c>'</c> or <c>’</c>), none after <c>( [ { $</c>, and straight double quotes alternate between
@@ -273,6 +306,13 @@ public sealed class WordTokenizer : ITokenizer
     {
         public readonly WordHandler<TState> Handler = handler;
         public TState State = state;
+    }
+
+    private struct OffsetState(WordTokenizer tokenizer, List<TokenSpan> tokens, int offset)
+    {
+        public readonly WordTokenizer Tokenizer = tokenizer;
+        public readonly List<TokenSpan> Tokens = tokens;
+        public int Offset = offset;
     }
 
     private struct EncodeState(WordTokenizer tokenizer, List<int> ids)

@@ -151,12 +151,12 @@ public class BpeComponentTests
     [Test]
     public void Byte_level_pre_tokenizer_adds_a_prefix_space_and_splits_with_the_gpt2_pattern()
     {
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         new ByteLevelPreTokenizer(addPrefixSpace: true, trimOffsets: false, useRegex: true).PreTokenize("Hello world's 42!!", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "ĠHello", "Ġworld", "'s", "Ġ42", "!!" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "ĠHello", "Ġworld", "'s", "Ġ42", "!!" }));
         pieces.Clear();
         new ByteLevelPreTokenizer(addPrefixSpace: false, trimOffsets: false, useRegex: false).PreTokenize("a b", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "aĠb" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "aĠb" }));
     }
 
     // ---- Split behaviours ----------------------------------------------------------------------------------------
@@ -170,18 +170,18 @@ public class BpeComponentTests
     public void Split_behaviours_follow_the_reference(string behavior, bool invert, string[] expected)
     {
         var splitter = new SplitPreTokenizer(TextPattern.FromRegex("-+"), Enum.Parse<SplitBehavior>(behavior), invert);
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         splitter.PreTokenize("a--b-", pieces);
-        Assert.That(pieces, Is.EqualTo(expected));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(expected));
     }
 
     [Test]
     public void Contiguous_merges_consecutive_matches()
     {
         var splitter = new SplitPreTokenizer(TextPattern.FromLiteral("-"), SplitBehavior.Contiguous, invert: false);
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         splitter.PreTokenize("a--b", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "a", "--", "b" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "a", "--", "b" }));
     }
 
     // ---- Decoders ------------------------------------------------------------------------------------------------

@@ -17,8 +17,16 @@ internal abstract class PreTokenizer
         ("Split", SplitPreTokenizer.Read),
         ("Sequence", static (element, scope) => new SequencePreTokenizer(Types!.ReadList(element, scope, "pretokenizers"))));
 
-    /// <summary>Cuts <paramref name="text"/> and appends its non-empty pieces to <paramref name="pieces"/>, in order.</summary>
-    public abstract void PreTokenize(string text, List<string> pieces);
+    /// <summary>Cuts <paramref name="text"/> and appends its non-empty pieces to <paramref name="pieces"/>, in order
+    /// (without tracing where their characters came from).</summary>
+    public void PreTokenize(string text, List<PreTokenizedPiece> pieces) => PreTokenize(new PreTokenizedPiece(text, 0), pieces, trace: false);
+
+    /// <summary>Cuts <paramref name="piece"/> and appends its non-empty pieces to <paramref name="pieces"/>, in order.</summary>
+    /// <param name="piece">The text to cut, with the sources of its characters.</param>
+    /// <param name="pieces">Receives the pieces.</param>
+    /// <param name="trace">Keep the sources of every character (for token offsets); without it, a piece whose
+    /// characters were rewritten carries no sources.</param>
+    public abstract void PreTokenize(in PreTokenizedPiece piece, List<PreTokenizedPiece> pieces, bool trace);
 
     /// <summary>Writes the component as a JSON object (with its <c>"type"</c>).</summary>
     public abstract void Write(Utf8JsonWriter writer);

@@ -10,18 +10,18 @@ internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> preTokeni
     public IReadOnlyList<PreTokenizer> PreTokenizers { get; } = preTokenizers;
 
     /// <inheritdoc />
-    public override void PreTokenize(string text, List<string> pieces)
+    public override void PreTokenize(in PreTokenizedPiece piece, List<PreTokenizedPiece> pieces, bool trace)
     {
-        var current = new List<string> { text };
-        var next = new List<string>();
+        var current = new List<PreTokenizedPiece> { piece };
+        var next = new List<PreTokenizedPiece>();
         foreach (PreTokenizer preTokenizer in PreTokenizers)
         {
             next.Clear();
-            foreach (string piece in current) preTokenizer.PreTokenize(piece, next);
+            foreach (PreTokenizedPiece part in current) preTokenizer.PreTokenize(part, next, trace);
             (current, next) = (next, current);
         }
-        foreach (string piece in current)
-            if (piece.Length > 0) pieces.Add(piece);
+        foreach (PreTokenizedPiece part in current)
+            if (part.Text.Length > 0) pieces.Add(part);
     }
 
     /// <inheritdoc />

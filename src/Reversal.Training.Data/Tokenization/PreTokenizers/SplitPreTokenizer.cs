@@ -33,8 +33,9 @@ internal sealed class SplitPreTokenizer(TextPattern pattern, SplitBehavior behav
     }
 
     /// <inheritdoc />
-    public override void PreTokenize(string text, List<string> pieces)
+    public override void PreTokenize(in PreTokenizedPiece piece, List<PreTokenizedPiece> pieces, bool trace)
     {
+        string text = piece.Text;
         var matches = new List<(int Start, int Length)>();
         Pattern.FindMatches(text, matches);
 
@@ -96,7 +97,7 @@ internal sealed class SplitPreTokenizer(TextPattern pattern, SplitBehavior behav
                 }
         }
         foreach ((int start, int end) in kept)
-            if (end > start) pieces.Add(text[start..end]);
+            if (end > start) pieces.Add(piece.Slice(start, end - start));
     }
 
     /// <inheritdoc />

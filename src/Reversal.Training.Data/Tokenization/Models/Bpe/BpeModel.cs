@@ -123,22 +123,29 @@ internal sealed class BpeModel
         => _prefix.Length > 0 && right.StartsWith(_prefix, StringComparison.Ordinal) ? left + right[_prefix.Length..] : left + right;
 
     /// <summary>Appends the ids of one pre-tokenized word to <paramref name="output"/>.</summary>
-    public void EncodeWord(ReadOnlySpan<char> word, List<int> output)
+    public void EncodeWord(ReadOnlySpan<char> word, List<int> output) => EncodeWord(word, output, spans: null);
+
+    /// <summary>Appends the ids of one pre-tokenized word to <paramref name="output"/> and, when
+    /// <paramref name="spans"/> is given, the characters <c>[Start, End)</c> of <paramref name="word"/> each id stands
+    /// for (every byte token of a byte-fallback character stands for the whole character; fused unknown characters
+    /// for all of them).</summary>
+    public void EncodeWord(ReadOnlySpan<char> word, List<int> output, List<(int Start, int End)>? spans)
     {
         if (word.Length == 0) return;
         if (Settings.IgnoreMerges == true && _idsBySpan.TryGetValue(word, out int whole))
         {
             output.Add(whole);
+            spans?.Add((0, word.Length));
             return;
         }
-        bool cacheable = word.Length < MaxCachedWordLength;
+        bool cacheable = spans is null && word.Length < MaxCachedWordLength;
         if (cacheable && _cacheBySpan.TryGetValue(word, out int[]? cached))
         {
             output.AddRange(cached);
             return;
         }
         int before = output.Count;
-        Merge(word, output);
+        Merge(word, output, spans);
         if (cacheable)
         {
             if (_cache.Count >= CacheCapacity) _cache.Clear();
@@ -146,7 +153,7 @@ internal sealed class BpeModel
         }
     }
 
-    private void Merge(ReadOnlySpan<char> word, List<int> output)
+    private void Merge(ReadOnlySpan<char> word, List<int> output, List<(int Start, int End)>? spans)
     {
         int n = 0;
         for (int i = 0; i < word.Length; i += char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1) n++;
@@ -194,21 +201,30 @@ internal sealed class BpeModel
             for (int s = 0; s >= 0; s = next[s])
             {
                 int id = ids[s];
+                int end = next[s] >= 0 ? starts[next[s]] : word.Length;
                 if (id >= 0)
                 {
                     output.Add(id);
+                    spans?.Add((starts[s], end));
                     previousWasUnk = id == _unkId;
                     continue;
                 }
                 // An unknown character (never merged, so it is still the single code point at s).
+                int added = output.Count;
                 if (Settings.ByteFallback && TryAddBytes(word[starts[s]..starts[s + 1]], output))
                 {
+                    for (int b = added; b < output.Count; b++) spans?.Add((starts[s], end));
                     previousWasUnk = false;
                     continue;
                 }
                 if (_unkId < 0) continue;
-                if (Settings.FuseUnk && previousWasUnk) continue;
+                if (Settings.FuseUnk && previousWasUnk)
+                {
+                    if (spans is not null) spans[^1] = (spans[^1].Start, end);
+                    continue;
+                }
                 output.Add(_unkId);
+                spans?.Add((starts[s], end));
                 previousWasUnk = true;
             }
         }
