@@ -134,6 +134,25 @@ public class SparseVocabularyTests
         Assert.That(error!.Message, Does.Contain("added_tokens: the largest id 1000000 leaves"));
     }
 
+    [Test]
+    public void Real_o200k_file_loads_with_its_holes_and_special_tokens()
+    {
+        string path = Path.Combine(BpeFixtures.RealFolder("byte-level-bpe-o200k-sparse"), "tokenizer.json");
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        BpeTokenizer tokenizer = BpeTokenizer.Load(path);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        TestContext.Out.WriteLine($"o200k: {new FileInfo(path).Length:N0} bytes, load allocated {allocated:N0} bytes on the test thread");
+        Assert.That(tokenizer.VocabSize, Is.EqualTo(200_019));
+        Assert.That(Enumerable.Range(0, tokenizer.VocabSize).Count(id => !tokenizer.IsToken(id)), Is.EqualTo(19));
+        Assert.That(tokenizer.IsToken(199_998), Is.False);
+        Assert.That(tokenizer.IdToToken(200_018), Is.EqualTo("<|endofprompt|>"));
+        // tokenizer_config.json names <|endoftext|> for bos, eos and unk; pad falls back to the spare <|endofprompt|>.
+        Assert.That(tokenizer.SpecialTokens, Is.EqualTo(new SpecialTokenIds(Pad: 200_018, Unk: 199_999, Bos: 199_999, Eos: 199_999)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode([13225, 200_005]));
+    }
+
     private string Write(JsonNode json)
     {
         string path = _temp.File("tokenizer.json");
