@@ -15,7 +15,7 @@ public partial class ConsumerProjectTests
     private static readonly string[] Packages =
     [
         "Reversal.Training", "Reversal.Training.Core", "Reversal.Training.Engine", "Reversal.Training.Objectives",
-        "Reversal.Training.Data", "Reversal.Training.Evaluation", "Reversal.Training.TorchSharp",
+        "Reversal.Training.Data", "Reversal.Training.Data.MicrosoftML", "Reversal.Training.Evaluation", "Reversal.Training.TorchSharp",
     ];
 
     [Test]

@@ -134,15 +134,14 @@ public sealed class TrainerBuilder
     }
 
     /// <summary>Creates the trainer and opens the model's training session (gradients and optimizer state).</summary>
-    /// <exception cref="InvalidOperationException">No objective was given.</exception>
+    /// <exception cref="InvalidOperationException">No objective or no special tokens were given.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A special token id (<see cref="WithSpecialTokens"/>) is outside the model's vocabulary.</exception>
     public Trainer Build()
     {
         if (_objective is null) throw new InvalidOperationException("TrainerBuilder: call WithObjective(...) before Build().");
         var special = _specialTokens ?? throw new InvalidOperationException(
             "TrainerBuilder: call WithSpecialTokens(tokenizer.SpecialTokens) (or WithTokenizer(tokenizer)) before Build(): objectives place BOS, EOS, padding and placeholders by the tokenizer's ids.");
-        foreach (var (name, id) in new[] { ("Pad", special.Pad), ("Unk", special.Unk), ("Bos", special.Bos), ("Eos", special.Eos) })
-            if ((uint)id >= (uint)_model.VocabSize)
-                throw new InvalidOperationException($"Special token {name} has id {id}, outside the model's vocabulary [0, {_model.VocabSize}).");
+        special.EnsureInVocabulary(_model.VocabSize, "the model");
         var trainer = new Trainer(_model, _objective, _optimizer.Settings, _optimizer.MaxGradNorm, _schedule,
             _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints, _evaluation);
         if (_resumeFrom is not null) trainer.LoadCheckpoint(_resumeFrom);

@@ -8,7 +8,8 @@ namespace Reversal.Training.Data.Tokenization;
 /// </summary>
 public interface ITokenizer
 {
-    /// <summary>Number of ids the tokenizer can produce; every id is in [0, <see cref="VocabSize"/>).</summary>
+    /// <summary>Number of ids of the vocabulary: every id the tokenizer produces is in [0, <see cref="VocabSize"/>).
+    /// A sparse vocabulary leaves some ids in that range without a token.</summary>
     int VocabSize { get; }
 
     /// <summary>The ids of padding, unknown, beginning- and end-of-sequence tokens.</summary>
@@ -22,11 +23,22 @@ public interface ITokenizer
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     int[] Encode(string text, bool addBos = false, bool addEos = false);
 
+    /// <summary>Encodes <paramref name="text"/> as <see cref="Encode"/> does (without BOS/EOS) and tells which
+    /// characters each token stands for, for callers that need offsets (highlighting, truncating a text to a token
+    /// budget, the Microsoft.ML.Tokenizers adapter).</summary>
+    /// <param name="text">The text to encode.</param>
+    /// <param name="normalize">Apply the tokenizer's normalization (the default, as <see cref="Encode"/> does); false
+    /// encodes the text as it is.</param>
+    /// <returns>The tokens and the text their offsets refer to (the input, or its normalized form).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    EncodedText EncodeWithOffsets(string text, bool normalize = true);
+
     /// <summary>Decodes token ids back to text.</summary>
     /// <param name="ids">The ids to decode.</param>
     /// <param name="skipSpecialTokens">Leave special tokens out of the text (otherwise they are written as their token text).</param>
     /// <returns>The decoded text.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, <see cref="VocabSize"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, <see cref="VocabSize"/>) or names no token
+    /// (a hole of a sparse vocabulary).</exception>
     string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true);
 
     /// <summary>The id of a token's exact text, or null when the token is not in the vocabulary.</summary>
@@ -36,6 +48,7 @@ public interface ITokenizer
 
     /// <summary>The text of the token with id <paramref name="id"/>.</summary>
     /// <param name="id">A token id.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is outside [0, <see cref="VocabSize"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is outside [0, <see cref="VocabSize"/>) or
+    /// names no token.</exception>
     string IdToToken(int id);
 }

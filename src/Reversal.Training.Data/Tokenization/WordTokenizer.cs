@@ -1,3 +1,8 @@
+using System.Text;
+using Reversal.Training.Data.Tokenization.AddedTokens;
+using Reversal.Training.Data.Tokenization.Decoders;
+using Reversal.Training.Data.Tokenization.Json;
+using Reversal.Training.Data.Tokenization.PreTokenizers;
 using Reversal.Training.Objectives;
 
 namespace Reversal.Training.Data.Tokenization;
@@ -38,7 +43,7 @@ public sealed class WordTokenizer : ITokenizer
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan;
     private readonly int _specialCount;
-    private readonly SpecialTokenMatcher _specialMatcher;
+    private readonly AddedTokenMatcher _specialMatcher;
 
     internal WordTokenizer(string[] vocab, int specialCount, bool lowerCase)
     {
@@ -48,7 +53,7 @@ public sealed class WordTokenizer : ITokenizer
         _ids = new Dictionary<string, int>(vocab.Length, StringComparer.Ordinal);
         for (int id = 0; id < vocab.Length; id++) _ids.Add(vocab[id], id);
         _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-        _specialMatcher = new SpecialTokenMatcher(new ArraySegment<string>(vocab, 0, specialCount));
+        _specialMatcher = SpecialTokenMatcher(vocab.AsSpan(0, specialCount).ToArray());
         AdditionalSpecialTokens = Array.AsReadOnly(vocab[BuiltInSpecialTokens.Length..specialCount]);
         Vocabulary = Array.AsReadOnly(vocab);
     }
@@ -100,7 +105,7 @@ public sealed class WordTokenizer : ITokenizer
                 "options.MaxVocabSize", max,
                 $"MaxVocabSize must be at least the number of special tokens ({specials.Length}).");
 
-        var matcher = new SpecialTokenMatcher(specials);
+        AddedTokenMatcher matcher = SpecialTokenMatcher(specials);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var countsBySpan = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         int index = 0;
@@ -141,6 +146,38 @@ public sealed class WordTokenizer : ITokenizer
             static (ref EncodeState s, int specialId) => s.Ids.Add(specialId));
         if (addEos) state.Ids.Add(SpecialTokens.Eos);
         return [.. state.Ids];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Offsets refer to the input, or to its lower-cased form when <see cref="LowerCase"/> (and
+    /// <paramref name="normalize"/>) apply; lower-casing keeps every character in place, and special tokens keep their
+    /// text.</remarks>
+    public EncodedText EncodeWithOffsets(string text, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var segments = new List<AddedTokenSegment>();
+        _specialMatcher.Split(text, segments);
+        var state = new OffsetState(this, new List<TokenSpan>(text.Length / 4 + 1), 0);
+        var normalized = new StringBuilder(text.Length);
+        foreach (AddedTokenSegment segment in segments)
+        {
+            string part = text.Substring(segment.Start, segment.Length);
+            state.Offset = normalized.Length;
+            if (segment.Token is { } special)
+            {
+                state.Tokens.Add(new TokenSpan(special.Id, state.Offset, part.Length));
+                normalized.Append(part);
+                continue;
+            }
+            if (normalize && LowerCase) part = part.ToLowerInvariant();
+            normalized.Append(part);
+            WordPreTokenizer.Split(part, ref state, static (ref OffsetState s, ReadOnlySpan<char> source, int start, int length) =>
+                s.Tokens.Add(new TokenSpan(
+                    s.Tokenizer._idsBySpan.TryGetValue(source.Slice(start, length), out int id) ? id : s.Tokenizer.SpecialTokens.Unk,
+                    s.Offset + start, length)));
+        }
+        string result = normalized.ToString();
+        return new EncodedText(state.Tokens, result == text ? text : result);
     }
 
     /// <inheritdoc />
@@ -223,21 +260,21 @@ public sealed class WordTokenizer : ITokenizer
 
     private delegate void SpecialHandler<TState>(ref TState state, int specialId);
 
+    /// <summary>Finds the special tokens <paramref name="specials"/> (ids 0, 1, ...) written literally in a text.</summary>
+    private static AddedTokenMatcher SpecialTokenMatcher(IEnumerable<string> specials)
+        => new(specials.Select((text, id) => new AddedToken(id, text) { Special = true }));
+
     /// <summary>Cuts <paramref name="text"/> at literal special tokens and splits the text between them into words.</summary>
     private static void ForEachSegment<TState>(
-        string text, SpecialTokenMatcher matcher, bool lowerCase, ref TState state,
+        string text, AddedTokenMatcher matcher, bool lowerCase, ref TState state,
         WordHandler<TState> onWord, SpecialHandler<TState> onSpecial)
     {
-        ReadOnlySpan<char> all = text;
-        int position = 0;
-        while (position <= all.Length)
+        var segments = new List<AddedTokenSegment>();
+        matcher.Split(text, segments);
+        foreach (AddedTokenSegment segment in segments)
         {
-            int found = matcher.FindNext(all, position, out int specialId, out int specialLength);
-            int end = found < 0 ? all.Length : found;
-            if (end > position) ForEachWord(all[position..end], lowerCase, ref state, onWord);
-            if (found < 0) break;
-            onSpecial(ref state, specialId);
-            position = found + specialLength;
+            if (segment.Token is { } special) onSpecial(ref state, special.Id);
+            else ForEachWord(text.AsSpan(segment.Start, segment.Length), lowerCase, ref state, onWord);
         }
     }
 
@@ -269,6 +306,13 @@ public sealed class WordTokenizer : ITokenizer
     {
         public readonly WordHandler<TState> Handler = handler;
         public TState State = state;
+    }
+
+    private struct OffsetState(WordTokenizer tokenizer, List<TokenSpan> tokens, int offset)
+    {
+        public readonly WordTokenizer Tokenizer = tokenizer;
+        public readonly List<TokenSpan> Tokens = tokens;
+        public int Offset = offset;
     }
 
     private struct EncodeState(WordTokenizer tokenizer, List<int> ids)

@@ -1,5 +1,13 @@
 using System.Globalization;
-using Reversal.Training.Data.Tokenization.Bpe;
+using System.Text;
+using Reversal.Training.Data.Tokenization;
+using Reversal.Training.Data.Tokenization.AddedTokens;
+using Reversal.Training.Data.Tokenization.ByteLevel;
+using Reversal.Training.Data.Tokenization.Decoders;
+using Reversal.Training.Data.Tokenization.Models.Bpe;
+using Reversal.Training.Data.Tokenization.Normalizers;
+using Reversal.Training.Data.Tokenization.Patterns;
+using Reversal.Training.Data.Tokenization.PreTokenizers;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 
@@ -134,21 +142,21 @@ public class BpeComponentTests
     [Test]
     public void Unicode_normalizer_keeps_lone_surrogates_and_normalizes_around_them()
     {
-        var nfc = new UnicodeNormalizer("NFC");
+        var nfc = new UnicodeNormalizer(NormalizationForm.FormC);
         Assert.That(nfc.Normalize("e\u0301\uD800e\u0301"), Is.EqualTo("\u00E9\uD800\u00E9"));
         Assert.That(nfc.Normalize("\u212B"), Is.EqualTo("\u00C5"));
-        Assert.That(new UnicodeNormalizer("NFKD").Normalize("\uFB01"), Is.EqualTo("fi"));
+        Assert.That(new UnicodeNormalizer(NormalizationForm.FormKD).Normalize("\uFB01"), Is.EqualTo("fi"));
     }
 
     [Test]
     public void Byte_level_pre_tokenizer_adds_a_prefix_space_and_splits_with_the_gpt2_pattern()
     {
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         new ByteLevelPreTokenizer(addPrefixSpace: true, trimOffsets: false, useRegex: true).PreTokenize("Hello world's 42!!", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "ĠHello", "Ġworld", "'s", "Ġ42", "!!" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "ĠHello", "Ġworld", "'s", "Ġ42", "!!" }));
         pieces.Clear();
         new ByteLevelPreTokenizer(addPrefixSpace: false, trimOffsets: false, useRegex: false).PreTokenize("a b", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "aĠb" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "aĠb" }));
     }
 
     // ---- Split behaviours ----------------------------------------------------------------------------------------
@@ -162,18 +170,18 @@ public class BpeComponentTests
     public void Split_behaviours_follow_the_reference(string behavior, bool invert, string[] expected)
     {
         var splitter = new SplitPreTokenizer(TextPattern.FromRegex("-+"), Enum.Parse<SplitBehavior>(behavior), invert);
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         splitter.PreTokenize("a--b-", pieces);
-        Assert.That(pieces, Is.EqualTo(expected));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(expected));
     }
 
     [Test]
     public void Contiguous_merges_consecutive_matches()
     {
         var splitter = new SplitPreTokenizer(TextPattern.FromLiteral("-"), SplitBehavior.Contiguous, invert: false);
-        var pieces = new List<string>();
+        var pieces = new List<PreTokenizedPiece>();
         splitter.PreTokenize("a--b", pieces);
-        Assert.That(pieces, Is.EqualTo(new[] { "a", "--", "b" }));
+        Assert.That(pieces.Select(p => p.Text), Is.EqualTo(new[] { "a", "--", "b" }));
     }
 
     // ---- Decoders ------------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Reversal.Training.Data.Tokenization.Bpe;
+using Reversal.Training.Data.Tokenization;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 
 /// <summary>
 /// The committed BPE fixtures under <c>tests/Reversal.Training.Data.Tests/Tokenization/Fixtures</c> (under the
-/// <see cref="RepositoryRoot"/>), the real tokenizers in <c>../shared/data/tokenizers</c> (tests
-/// are ignored when they are absent), and the corpus the trained fixture is made from.
+/// <see cref="RepositoryRoot"/>), the real tokenizers (<see cref="TokenizerFiles"/>; tests are ignored when they are
+/// absent), and the corpus the trained fixture is made from.
 /// </summary>
 internal static class BpeFixtures
 {
@@ -14,18 +14,19 @@ internal static class BpeFixtures
     private static readonly Lock s_lock = new();
     private static ReferenceData? s_reference;
 
-    /// <summary>The real tokenizers (folder names under <c>shared/data/tokenizers</c>).</summary>
-    public static readonly string[] RealTokenizers = ["sentencepiece-bpe-32k", "byte-level-bpe-151k"];
+    /// <summary>The real tokenizers (folder names under <c>shared/data/tokenizers</c> or <c>$REVERSAL_TOKENIZERS</c>;
+    /// <c>byte-level-bpe-o200k-sparse</c> comes from <c>Fixtures/fetch_o200k.sh</c>).</summary>
+    public static readonly string[] RealTokenizers = ["sentencepiece-bpe-32k", "byte-level-bpe-151k", "byte-level-bpe-o200k-sparse"];
 
     /// <summary>The fixtures folder; fails the test when the repository cannot be found.</summary>
     public static string Root() => RepositoryRoot.Folder("tests", "Reversal.Training.Data.Tests", "Tokenization", "Fixtures");
 
-    /// <summary>The folder of a real tokenizer; ignores the test when the shared data is absent.</summary>
+    /// <summary>The folder of a real tokenizer; ignores the test when it is absent.</summary>
     public static string RealFolder(string name)
     {
-        string? folder = SharedData.Find(Path.Combine("tokenizers", name));
-        if (folder is null || !File.Exists(Path.Combine(folder, "tokenizer.json")))
-            Assert.Ignore($"shared data tokenizers/{name}/tokenizer.json absent");
+        string? folder = TokenizerFiles.Find(name);
+        if (folder is null)
+            Assert.Ignore($"tokenizers/{name}/tokenizer.json absent from shared data and ${TokenizerFiles.EnvironmentVariable}");
         return folder!;
     }
 

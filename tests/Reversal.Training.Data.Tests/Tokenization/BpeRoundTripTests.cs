@@ -1,5 +1,5 @@
 using System.Text;
-using Reversal.Training.Data.Tokenization.Bpe;
+using Reversal.Training.Data.Tokenization;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 

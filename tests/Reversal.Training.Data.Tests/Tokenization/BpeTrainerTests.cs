@@ -1,6 +1,5 @@
-using Reversal.Training.Objectives;
 using Reversal.Training.Data.Tokenization;
-using Reversal.Training.Data.Tokenization.Bpe;
+using Reversal.Training.Objectives;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 

@@ -1,5 +1,6 @@
-using Reversal.Training.Objectives;
 using Reversal.Training.Data.Tokenization;
+using Reversal.Training.Data.Tokenization.PreTokenizers;
+using Reversal.Training.Objectives;
 
 namespace Reversal.Training.Data.Tests.Tokenization;
 

@@ -213,7 +213,7 @@ public class TrainerTests
             Assert.That(() => Trainer.For(model).WithOptimizer(o => o.ClipGradNorm(0)), Throws.TypeOf<ArgumentOutOfRangeException>());
             Assert.That(() => Trainer.For(model).WithGradientAccumulation(0), Throws.TypeOf<ArgumentOutOfRangeException>());
             Assert.That(() => Trainer.For(model).WithObjective(new NextTokenPrediction()).WithSpecialTokens(new SpecialTokenIds(0, 1, 2, 99)).Build(),
-                Throws.InvalidOperationException.With.Message.Contains("Eos has id 99"));
+                Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Special token Eos has id 99, outside the vocabulary [0, ").And.Message.Contains("of the model"));
             Assert.That(() => Build(model).Fit([], 1, 1), Throws.ArgumentException.With.Message.Contains("non-empty"));
         });
     }

@@ -1,15 +1,17 @@
 // Writes reference_ids.json: token ids and decodings of a few hundred varied strings, produced by the reference
 // JavaScript implementation of Hugging Face tokenizers (@huggingface/tokenizers), for
-//   - the two real tokenizer.json files in ../shared/data/tokenizers (sentencepiece-bpe-32k, byte-level-bpe-151k),
+//   - the real tokenizer.json files in ../shared/data/tokenizers (sentencepiece-bpe-32k, byte-level-bpe-151k) and
+//     byte-level-bpe-o200k-sparse (GPT-4o's o200k layout with holes in its ids; put there, or under
+//     $REVERSAL_TOKENIZERS, by fetch_o200k.sh next to this script),
 //   - trained_tokenizer.json in this folder (written by our BpeTrainer; see BpeTrainerTests.Regenerate_trained_fixture).
 // The C# tests (BpeReferenceTests) require exactly these ids and decodings.
 //
 // To rerun (Node >= 18):
 //   mkdir -p /tmp/tokref && (cd /tmp/tokref && npm install @huggingface/tokenizers)
-//   node tests/Reversal.Data.Tests/Tokenization/Fixtures/make_reference_ids.mjs
+//   node tests/Reversal.Training.Data.Tests/Tokenization/Fixtures/make_reference_ids.mjs
 // Environment overrides: TOKENIZERS_JS (path to the package's dist/tokenizers.mjs, default
 // /tmp/tokref/node_modules/@huggingface/tokenizers/dist/tokenizers.mjs), SHARED_DATA (default ../shared/data next
-// to the repository).
+// to the repository), REVERSAL_TOKENIZERS (a second folder of tokenizers, looked at when shared data lacks one).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -198,9 +200,17 @@ function load(folder) {
   return new Tokenizer(json, config);
 }
 
+function folderOf(name) {
+  const candidates = [path.join(sharedData, "tokenizers", name)];
+  if (process.env.REVERSAL_TOKENIZERS) candidates.push(path.join(process.env.REVERSAL_TOKENIZERS, name));
+  const found = candidates.find((folder) => fs.existsSync(path.join(folder, "tokenizer.json")));
+  if (!found) throw new Error(`tokenizer ${name} not found in ${candidates.join(" or ")}`);
+  return found;
+}
+
 const results = {};
-for (const name of ["sentencepiece-bpe-32k", "byte-level-bpe-151k"]) {
-  results[name] = run(load(path.join(sharedData, "tokenizers", name)), texts);
+for (const name of ["sentencepiece-bpe-32k", "byte-level-bpe-151k", "byte-level-bpe-o200k-sparse"]) {
+  results[name] = run(load(folderOf(name)), texts);
 }
 const trainedJson = JSON.parse(fs.readFileSync(path.join(here, "trained_tokenizer.json"), "utf8"));
 const trained = run(new Tokenizer(trainedJson, { clean_up_tokenization_spaces: false }), trainedTexts);
