@@ -15,7 +15,12 @@ This rewrites, next to this script:
     hf-llama-bf16/                the same weights rounded to bfloat16, saved as BF16
     hf-llama-f32-tied-sharded/    tied embeddings (no lm_head.weight), F32, 3 shards + model.safetensors.index.json
 each with config.json and logits.json ({"input_ids": [[...], [...]], "logits": [B][T][V]} computed in float32; for
-BF16 from the bfloat16-rounded weights upcast to float32).
+BF16 from the bfloat16-rounded weights upcast to float32). The two F32 folders also get the independent check of
+backward and the optimizer (as llm.c's test_gpt2 does):
+    gradients.safetensors         the gradient of every parameter of the causal loss on input_ids (mean cross-entropy
+                                  of token t+1 given tokens 0..t, every position counted), by parameter name
+    training.json                 {"loss", "adamw": {hyper-parameters}, "adamw_losses": [...]}: the loss before each of
+                                  several torch.optim.AdamW steps on that batch, decay on parameters of rank >= 2 only
 
 Verification of a checkpoint written by Reversal (used by the C# tests when /usr/bin/python3 has torch):
 
@@ -299,18 +304,57 @@ def write_checkpoint(folder, cfg, weights, dtype, torch_dtype, ids, max_shard_by
         f.write(json.dumps(record) + "\n")
 
 
+ADAMW = {"lr": 1e-2, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.1, "steps": 6}
+
+
+def causal_loss(weights, cfg, ids):
+    """Mean cross-entropy of token t+1 given tokens 0..t over every position of every row."""
+    logits = forward(weights, cfg, ids)
+    target = torch.tensor(ids, dtype=torch.long)[:, 1:]
+    return F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1))
+
+
+def write_training_record(folder, cfg, weights, ids):
+    """gradients.safetensors (every parameter's gradient of the causal loss) and training.json (AdamW losses)."""
+    names = parameter_names(cfg)
+    params = {n: weights[n].clone().requires_grad_(True) for n in names}
+    loss = causal_loss(params, cfg, ids)
+    loss.backward()
+    write_safetensors(os.path.join(folder, "gradients.safetensors"), {n: params[n].grad for n in names}, "F32", None)
+
+    params = {n: weights[n].clone().requires_grad_(True) for n in names}
+    groups = [
+        {"params": [params[n] for n in names if params[n].dim() >= 2], "weight_decay": ADAMW["weight_decay"]},
+        {"params": [params[n] for n in names if params[n].dim() < 2], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=ADAMW["lr"], betas=tuple(ADAMW["betas"]), eps=ADAMW["eps"])
+    losses = []
+    for _ in range(ADAMW["steps"]):
+        optimizer.zero_grad()
+        step_loss = causal_loss(params, cfg, ids)
+        losses.append(float("%.9g" % step_loss.item()))
+        step_loss.backward()
+        optimizer.step()
+    record = {"loss": float("%.9g" % loss.item()), "adamw": ADAMW, "adamw_losses": losses}
+    with open(os.path.join(folder, "training.json"), "w") as f:
+        f.write(json.dumps(record, indent=2) + "\n")
+
+
 def generate():
     ids = torch.randint(0, BASE_CONFIG["vocab_size"], (2, 12), generator=torch.Generator().manual_seed(7)).tolist()
 
     untied = dict(BASE_CONFIG, tie_word_embeddings=False)
     weights = random_weights(untied, seed=1234)
     write_checkpoint(os.path.join(HERE, "hf-llama-f32"), untied, weights, "F32", "float32", ids)
+    write_training_record(os.path.join(HERE, "hf-llama-f32"), untied, weights, ids)
     rounded = {name: t.to(torch.bfloat16).float() for name, t in weights.items()}
     write_checkpoint(os.path.join(HERE, "hf-llama-bf16"), untied, rounded, "BF16", "bfloat16", ids)
 
     tied = dict(BASE_CONFIG, tie_word_embeddings=True)
-    write_checkpoint(os.path.join(HERE, "hf-llama-f32-tied-sharded"), tied, random_weights(tied, seed=5678), "F32",
+    tied_weights = random_weights(tied, seed=5678)
+    write_checkpoint(os.path.join(HERE, "hf-llama-f32-tied-sharded"), tied, tied_weights, "F32",
                      "float32", ids, max_shard_bytes=24 * 1024)
+    write_training_record(os.path.join(HERE, "hf-llama-f32-tied-sharded"), tied, tied_weights, ids)
 
 
 def verify(folder, ids):
