@@ -29,13 +29,13 @@ namespace Reversal.Training.Engine.Kernels;
 /// <c>c = fma(a[i,k−1], b[k−1,j], … fma(a[i,0], b[0,j], c₀))</c>, with <c>c₀ = C[i,j]</c> when accumulating and
 /// <c>0</c> otherwise (between k blocks the running value is stored to <c>C</c> and reloaded, which is exact). The
 /// k reduction is never split across threads; threads only share out disjoint tiles of <c>C</c>. The result is
-/// therefore bit-identical for every <see cref="Compute.MaxThreads"/> value, independent of the internal block and
+/// therefore bit-identical for every <see cref="Compute.CurrentMaxThreads"/> value, independent of the internal block and
 /// tile sizes, and the same for the Vector512, Vector256 and scalar kernels on FMA hardware (without hardware FMA the
 /// scalar kernel multiplies then adds).
 /// </para>
 /// <para>
 /// Threading: problems of at least 2²⁰ multiply-adds run on up to
-/// <c>min(<see cref="Compute.MaxThreads"/>, processor count)</c> workers, which pack B panels and then claim tiles of
+/// <c>min(<see cref="Compute.CurrentMaxThreads"/>, processor count)</c> workers, which pack B panels and then claim tiles of
 /// <c>C</c> dynamically; smaller problems run on the calling thread without any parallel machinery. The packed B
 /// comes from <see cref="ArrayPool{T}.Shared"/> (or the stack when small) and the A micro-panels live on each
 /// worker's stack, so a single-threaded call allocates nothing on the managed heap in steady state (the parallel
@@ -151,7 +151,7 @@ public static unsafe class Sgemm
     /// <para>
     /// Each element is one fused-multiply-add chain over k in ascending order, starting from <c>C[i,j]</c>
     /// (accumulate) or zero. Work is split over disjoint tiles of C only, never over k, so the result is bit-identical
-    /// for any <see cref="Compute.MaxThreads"/>. The call may use up to <see cref="Compute.MaxThreads"/> threads and
+    /// for any <see cref="Compute.CurrentMaxThreads"/>. The call may use up to <see cref="Compute.CurrentMaxThreads"/> threads and
     /// may be invoked concurrently from different threads on disjoint outputs.
     /// </para>
     /// </remarks>
@@ -261,7 +261,7 @@ public static unsafe class Sgemm
         }
 
         long work = (long)m * n * k;
-        int threads = work >= ParallelThreshold ? Math.Min(Compute.MaxThreads, Environment.ProcessorCount) : 1;
+        int threads = work >= ParallelThreshold ? Math.Min(Compute.CurrentMaxThreads, Environment.ProcessorCount) : 1;
 
         // Column chunks bound the packed-B buffer; each chunk is a full pass (pack B, then all its tiles).
         int chunkCols = (int)Math.Min(RoundUp(n, nr), Math.Max(nr, MaxPackedB / k / nr * nr));

@@ -12,7 +12,9 @@ namespace Reversal.Training.Engine.Tensors;
 /// (e.g. <c>loss.Item()</c>) before disposing. Parameters and their gradients are never pooled (a
 /// <see cref="NN.Parameter"/> owns fresh storage, leaf gradients are allocated outright), so they survive any scope.</para>
 /// <para>Buffers are pooled by power-of-two size class from 4,096 elements; smaller ones are plain allocations. Scopes
-/// nest per thread; the pool itself is shared and thread-safe.</para>
+/// nest per thread and must be disposed on the thread that opened them (the library's own scopes never span an
+/// <c>await</c>: each covers one synchronous step or decoding call). The pool itself is shared by every thread and
+/// thread-safe, so concurrent trainers draw from and return to it independently.</para>
 /// </remarks>
 public static class TensorMemory
 {
