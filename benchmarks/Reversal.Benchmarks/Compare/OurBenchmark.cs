@@ -59,13 +59,18 @@ public static class OurBenchmark
     }
 
     /// <summary>Peak resident set (VmHWM) of this process in MB (Linux); 0 where /proc is unavailable.</summary>
-    public static double PeakResidentMegabytes()
+    public static double PeakResidentMegabytes() => ProcStatusMegabytes("VmHWM:");
+
+    /// <summary>Current resident set (VmRSS) of this process in MB (Linux); 0 where /proc is unavailable.</summary>
+    public static double ResidentMegabytes() => ProcStatusMegabytes("VmRSS:");
+
+    private static double ProcStatusMegabytes(string field)
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return 0;
         foreach (string line in File.ReadLines(status))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return double.Parse(line[6..].Trim().Split(' ')[0]) / 1024.0;
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return double.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
         return 0;
     }
 
