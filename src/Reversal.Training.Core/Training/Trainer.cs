@@ -22,6 +22,8 @@ namespace Reversal.Training;
 ///     .Build();
 /// TrainingReport report = trainer.Fit(data, epochs: 40, batchSize: 64);
 /// </code></example>
+/// <remarks>Thread safety: a trainer is not thread-safe (one caller at a time); different trainers may run at the same
+/// time on different threads or interleaved across <c>await</c>s, and each gives what it would alone.</remarks>
 public sealed class Trainer : IDisposable
 {
     private readonly double? _maxGradNorm;

@@ -20,6 +20,9 @@ namespace Reversal.Training.Engine.Llama;
 /// key mask from the <see cref="ObjectiveBatch"/> and returns logits; <see cref="Loss"/> adds the cross-entropy.
 /// As an <see cref="ITrainableLanguageModel"/> it trains under the engine-neutral <c>Trainer</c> and is evaluated
 /// and decoded through <see cref="ICausalLanguageModel"/>, exactly like a TorchSharp model.
+/// <para>Thread safety: inference calls (<see cref="Logits"/>, <see cref="TargetLogProbabilities"/>, decoding sessions,
+/// forward under <c>GradMode.NoGrad</c>) may run concurrently; training (a session stepping the weights) needs the
+/// model to itself.</para>
 /// </remarks>
 public sealed class LlamaModel : Module, ITrainableLanguageModel
 {

@@ -26,6 +26,8 @@ namespace Reversal.Training.TorchSharp.Llama;
 /// <para>Nothing assumes the CPU: every tensor is created on <see cref="Device"/> (<c>cpu</c>, <c>cuda</c>,
 /// <c>cuda:1</c>, …), and only results handed back through <see cref="ICausalLanguageModel"/> are copied to the host.
 /// Parameters are float32.</para>
+/// <para>Thread safety: inference calls may run concurrently; training needs the model to itself. LibTorch's thread
+/// count (<c>torch.set_num_threads</c>) is process-wide.</para>
 /// </remarks>
 public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageModel
 {
