@@ -49,6 +49,6 @@ internal static class ReportFixture
             losses[i] = (second ? 5.0 : 4.0) * Math.Exp(-i / 40.0) + 0.1 * Math.Sin(i * (seed + 1));
             members[i] = second ? objective : "ntp";
         }
-        return new TrainingReport(losses, members, EpochsCompleted: 3, Tokens: steps * 1000L, Elapsed: TimeSpan.FromSeconds(100 + seed), Cancelled: false);
+        return new TrainingReport(losses, members, EpochsCompleted: 3, Tokens: steps * 1000L, Elapsed: TimeSpan.FromSeconds(100 + seed), Evaluations: [], StoppedEarly: false);
     }
 }

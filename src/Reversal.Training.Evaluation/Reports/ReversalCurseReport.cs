@@ -238,7 +238,7 @@ public sealed class ReversalCurseReport
         json.WriteNumber("epochs", training.EpochsCompleted);
         json.WriteNumber("tokens", training.Tokens);
         json.WriteNumber("elapsed_seconds", Math.Round(training.Elapsed.TotalSeconds, 3));
-        json.WriteBoolean("cancelled", training.Cancelled);
+        json.WriteBoolean("stopped_early", training.StoppedEarly);
         json.WriteStartArray("losses");
         foreach (double loss in training.Losses)
         {
