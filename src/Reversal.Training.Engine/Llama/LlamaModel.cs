@@ -173,13 +173,21 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
             if (targets[i] != ObjectiveBatch.IgnoreIndex && (uint)targets[i] >= (uint)Config.VocabSize)
                 throw new ArgumentException($"Target {targets[i]} at row {i / input.SequenceLength}, position {i % input.SequenceLength} is outside the vocabulary [0, {Config.VocabSize}).", nameof(targets));
         var result = new double[targets.Length];
-        int vocab = Config.VocabSize;
+        int vocab = Config.VocabSize, width = Config.HiddenSize;
+        var scored = new List<int>(targets.Length);
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] != ObjectiveBatch.IgnoreIndex) scored.Add(i);
+        if (scored.Count == 0) return result;
         using (GradMode.NoGrad())
         using (TensorMemory.BeginScope())
         {
-            var logits = Forward(input).AsSpan();
-            for (int i = 0; i < targets.Length; i++)
-                if (targets[i] != ObjectiveBatch.IgnoreIndex) result[i] = LogSoftmax.At(logits.Slice(i * vocab, vocab), targets[i]);
+            // The head runs only on the positions with a target: [R, D] x [V, D]^T (row-local, so the same bits as a full head).
+            var hidden = Hidden(input).AsSpan();
+            var gathered = Tensor.Zeros(scored.Count, width);
+            for (int r = 0; r < scored.Count; r++)
+                hidden.Slice(scored[r] * width, width).CopyTo(gathered.AsSpan().Slice(r * width, width));
+            var logits = Functional.Linear(gathered, HeadWeight).AsSpan();
+            for (int r = 0; r < scored.Count; r++) result[scored[r]] = LogSoftmax.At(logits.Slice(r * vocab, vocab), targets[scored[r]]);
         }
         return result;
     }
