@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Reversal.ReverseModelling.Corpus;
 using Reversal.Training;
 using Reversal.Training.Data.Tokenization;
-using Reversal.Training.Data.Tokenization.Bpe;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Evaluation.Metrics;
