@@ -78,7 +78,6 @@ internal sealed class ReverseModellingExperiment(ExperimentSettings settings, Ac
             .WithProgress(new InlineProgress<TrainingProgress>(p => progress?.Report((name, p))))
             .Build();
         var report = trainer.Fit(examples, settings.Epochs, batchSize: 32, cancellationToken);
-        if (report.Cancelled) throw new OperationCanceledException(cancellationToken);
         log($"{name} model: final loss {report.FinalLoss:F3} after {report.Steps:N0} steps ({report.Elapsed.TotalSeconds:F0} s)");
         return (model, report);
     }
