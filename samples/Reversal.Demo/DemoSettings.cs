@@ -33,7 +33,7 @@ internal sealed record DemoSettings
     /// </summary>
     public string? EvaluateDirectory { get; init; }
 
-    /// <summary>Output folder for results.md, results.json, the trained models, the tokenizer and the generated data (null: none written).</summary>
+    /// <summary>Output folder for results.md, results.json, report.html, the trained models, the tokenizer and the generated data (null: none written).</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>People per subset of the generated data.</summary>
@@ -50,4 +50,7 @@ internal sealed record DemoSettings
 
     /// <summary>Evaluate only the first N rows of each test split (null: all).</summary>
     public int? EvaluateMax { get; init; }
+
+    /// <summary>Prompts decoded together during evaluation (1: one row at a time).</summary>
+    public int DecodingBatchSize { get; init; } = 64;
 }

@@ -13,17 +13,18 @@ var threads = new Option<int>("--threads") { Description = "Compute threads.", D
 var backend = new Option<string>("--backend") { Description = "Engine: native (our CPU engine, no native dependency) or torch (TorchSharp / LibTorch 2.10).", DefaultValueFactory = _ => "native" };
 backend.AcceptOnlyFromAmong("native", "torch");
 var device = new Option<string>("--device") { Description = "TorchSharp device for --backend torch: cpu, cuda, cuda:1, ...", DefaultValueFactory = _ => "cpu" };
-var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, the trained models (models/<objective>), the tokenizer and the generated data." };
+var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, report.html, the trained models (models/<objective>), the tokenizer and the generated data." };
 var evaluate = new Option<string?>("--evaluate") { Description = "Evaluate the models a previous run saved with --out DIR (on the chosen --backend) instead of training." };
 var people = new Option<int>("--people") { Description = "Generated data: people per subset (p2d, d2p, both).", DefaultValueFactory = _ => 30 }.AtLeast(1);
 var templates = new Option<int>("--templates") { Description = "Generated data: training templates per person.", DefaultValueFactory = _ => 20 }.AtLeast(1);
 var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => 64 }.AtLeast(1);
 var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, 100 warm-up steps, cosine decay).", DefaultValueFactory = _ => 3e-3 }.Within(0, 10);
 var evaluateMax = new Option<int?>("--eval-max") { Description = "Evaluate only the first N rows of each test split." }.AtLeast(1);
+var decodeBatch = new Option<int>("--decode-batch") { Description = "Prompts decoded together during evaluation (1: one row at a time).", DefaultValueFactory = _ => 64 }.AtLeast(1);
 
 var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama with NTP, the BICO mix and the ABI mix on fictitious-people facts and scores every reversal split.")
 {
-    data, objectives, epochs, preset, seed, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax,
+    data, objectives, epochs, preset, seed, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax, decodeBatch,
 };
 root.SetAction((parse, cancellationToken) =>
 {
@@ -40,7 +41,7 @@ root.SetAction((parse, cancellationToken) =>
         Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Backend = parse.GetValue(backend)!, Device = parse.GetValue(device)!,
         OutputDirectory = parse.GetValue(output), EvaluateDirectory = parse.GetValue(evaluate),
         People = parse.GetValue(people), Templates = parse.GetValue(templates), BatchSize = parse.GetValue(batch),
-        LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax),
+        LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax), DecodingBatchSize = parse.GetValue(decodeBatch),
     };
     try
     {

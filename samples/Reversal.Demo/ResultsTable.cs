@@ -32,5 +32,16 @@ internal static class ResultsTable
         return table;
     }
 
+    /// <summary>The per-paper metrics: rows = objective × split, as <see cref="ReversalCurseReport.ToMetricsMarkdown"/>.</summary>
+    public static IRenderable RenderMetrics(ReversalCurseReport report)
+    {
+        string[] lines = report.ToMetricsMarkdown().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        static string[] Cells(string line) => [.. line.Trim().Trim('|').Split(" | ").Select(c => c.Trim().Replace("\\|", "|", StringComparison.Ordinal))];
+        var table = new Table().Border(TableBorder.Rounded).Title("metrics by paper");
+        foreach (string header in Cells(lines[0])) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (string line in lines.Skip(2)) table.AddRow(Cells(line).Select(Markup.Escape).ToArray());
+        return table;
+    }
+
     private static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

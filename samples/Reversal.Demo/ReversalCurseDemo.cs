@@ -9,6 +9,8 @@ using Reversal.Training.Data.ReversalCurse;
 using Reversal.Training.Data.Tokenization;
 using Reversal.Training.Evaluation.Reports;
 using Reversal.Training.Evaluation.ReversalCurse;
+using Reversal.Training.Generation;
+using Reversal.Training.Reports;
 using Spectre.Console;
 
 namespace Reversal.Demo;
@@ -43,19 +45,25 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
                            $"{settings.Preset} model ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Epochs} epochs, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} threads, {Markup.Escape(factory.Describe())}[/]");
 
         var report = new ReversalCurseReport();
-        foreach (string name in settings.Objectives)
+        // One live bar per objective: training fills 90% of it, evaluation the rest.
+        WithProgressBars(tasks =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (objective, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
-            var model = factory.Create(config, settings.Seed);
-            using var owned = model as IDisposable;
-            var training = Train(name, model, objective, tokenizer.SpecialTokens, examples, cancellationToken);
-            if (settings.OutputDirectory is string output) HuggingFaceCheckpoint.Save(Path.Combine(output, ModelsFolder, name), model.Config, model.ExportWeights());
-            var result = Evaluate(name, model, tokenizer, dataset, decoders, cancellationToken);
-            report.Add(name, result);
-            console.MarkupLine($"[green]{name}[/]: final loss {training.FinalLoss:F4}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
-        }
-        return Finish(report, clock);
+            foreach (string name in settings.Objectives)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var task = tasks[name];
+                task.StartTask();
+                var (objective, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
+                var model = factory.Create(config, settings.Seed);
+                using var owned = model as IDisposable;
+                var training = Train(name, task, model, objective, tokenizer.SpecialTokens, examples, cancellationToken);
+                if (settings.OutputDirectory is string output) HuggingFaceCheckpoint.Save(Path.Combine(output, ModelsFolder, name), model.Config, model.ExportWeights());
+                var result = Evaluate(name, task, 90, model, tokenizer, dataset, decoders, cancellationToken);
+                report.Add(name, result, training);
+                Done(task, $"{name,-4} done: final loss {training.FinalLoss:F3}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+        return Finish(report, clock, Settings(factory, config, tokenizer.VocabSize, dataset.Train.Count));
     }
 
     /// <summary>Loads the tokenizer and every saved model of a previous <c>--out</c> folder and evaluates them on this run's engine.</summary>
@@ -68,30 +76,77 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         var infillTokens = BlankInfillingTokens.From(tokenizer.TokenToId);
         console.MarkupLine($"Evaluating the models saved in [blue]{Markup.Escape(saved)}[/] on the {Markup.Escape(factory.Describe())}");
         var report = new ReversalCurseReport();
-        foreach (string name in settings.Objectives)
+        WithProgressBars(tasks =>
         {
-            string folder = Path.Combine(saved, ModelsFolder, name);
-            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--evaluate: '{folder}' does not exist; the run saved no '{name}' model.");
-            var (_, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
-            var model = factory.Load(folder);
-            using var owned = model as IDisposable;
-            report.Add(name, Evaluate(name, model, tokenizer, dataset, decoders, cancellationToken));
-        }
-        return Finish(report, clock);
+            foreach (string name in settings.Objectives)
+            {
+                string folder = Path.Combine(saved, ModelsFolder, name);
+                if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--evaluate: '{folder}' does not exist; the run saved no '{name}' model.");
+                var task = tasks[name];
+                task.StartTask();
+                var (_, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
+                var model = factory.Load(folder);
+                using var owned = model as IDisposable;
+                report.Add(name, Evaluate(name, task, 0, model, tokenizer, dataset, decoders, cancellationToken));
+                Done(task, $"{name,-4} evaluated");
+            }
+        });
+        return Finish(report, clock, [new("evaluated models", saved), new("engine", factory.Describe())]);
     }
 
-    private int Finish(ReversalCurseReport report, Stopwatch clock)
+    /// <summary>Runs <paramref name="work"/> under one live progress display with a bar per objective.</summary>
+    private void WithProgressBars(Action<IReadOnlyDictionary<string, ProgressTask>> work) =>
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx => work(settings.Objectives.ToDictionary(name => name, name => ctx.AddTask($"{name,-4} waiting", autoStart: false, maxValue: 100))));
+
+    private static void Done(ProgressTask task, string description)
     {
+        task.Value = task.MaxValue;
+        task.Description = description;
+        task.StopTask();
+    }
+
+    private int Finish(ReversalCurseReport report, Stopwatch clock, IEnumerable<KeyValuePair<string, string>> runSettings)
+    {
+        report.WallTime = clock.Elapsed;
+        foreach (var setting in runSettings) report.Settings.Add(setting);
         console.WriteLine();
         console.Write(ResultsTable.Render(report));
+        console.Write(ResultsTable.RenderMetrics(report));
         console.MarkupLine($"[grey]Chance is rank@1 of a uniform guess over the split's distinct completions. {Markup.Escape(settings.Backend)} backend, total time {clock.Elapsed.TotalMinutes:F1} min.[/]");
         if (settings.OutputDirectory is string output)
         {
             report.WriteTo(output);
-            console.MarkupLine($"Wrote [blue]{Path.Combine(output, "results.md")}[/] and [blue]{Path.Combine(output, "results.json")}[/].");
+            string page = ReversalCurseHtmlReport.WriteTo(report, output);
+            console.MarkupLine($"Wrote [blue]{Markup.Escape(Path.Combine(output, ReversalCurseReport.MarkdownFileName))}[/] and [blue]{Markup.Escape(Path.Combine(output, ReversalCurseReport.JsonFileName))}[/].");
+            console.MarkupLine($"Report: [blue link]{Markup.Escape(Path.GetFullPath(page))}[/]");
         }
         return 0;
     }
+
+    /// <summary>The run's settings as the report shows them.</summary>
+    private IEnumerable<KeyValuePair<string, string>> Settings(ModelFactory factory, LlamaConfig config, int vocab, int trainingRows)
+    {
+        static KeyValuePair<string, string> S(string name, object value) => new(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        var evaluation = EvaluatorOptions();
+        yield return S("data", settings.DataDirectory ?? $"generated: {settings.People} people per subset, {settings.Templates} training templates each, seed {settings.Seed}");
+        yield return S("training rows", trainingRows);
+        yield return S("objectives", string.Join(", ", settings.Objectives));
+        yield return S("engine", factory.Describe());
+        yield return S("model", $"{settings.Preset}: d{config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads} heads, ffn {config.IntermediateSize}, context {config.MaxPositionEmbeddings}, vocabulary {vocab}");
+        yield return S("epochs", settings.Epochs);
+        yield return S("batch size", settings.BatchSize);
+        yield return S("optimizer", $"AdamW lr {settings.LearningRate} (weight decay 0.01), 100 warm-up steps, cosine decay, clip 1.0");
+        yield return S("seed", settings.Seed);
+        yield return S("threads", settings.Threads);
+        yield return S("evaluation", $"{(settings.EvaluateMax is int max ? $"first {max} rows" : "all rows")} of each split, {evaluation.DecodingBatchSize} prompts per decoding batch");
+        yield return S("BICO metrics", $"{evaluation.BicoNewTokens} generated tokens; BLEU-4 over {evaluation.BleuUnit.ToString().ToLowerInvariant()}, smoothing {evaluation.BleuSmoothing}");
+        yield return S("Berglund starts-with", evaluation.DescriptionWords is int words ? $"first {words} words of descriptions" : "full target");
+    }
+
+    private ReversalCurseEvaluatorOptions EvaluatorOptions() =>
+        new() { MaxPerSplit = settings.EvaluateMax, DecodingBatchSize = settings.DecodingBatchSize };
 
     private ReversalCurseDataset LoadData()
     {
@@ -119,53 +174,37 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair).</summary>
     private static int ContextFor(int longest) => Math.Max(64, 2 * longest);
 
-    private TrainingReport Train(string name, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
+    private TrainingReport Train(string name, ProgressTask task, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
         TokenSequence[] examples, CancellationToken cancellationToken)
     {
-        TrainingReport? report = null;
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"train {name,-4}");
-                var progress = new InlineProgress<TrainingProgress>(p =>
-                {
-                    task.MaxValue = p.TotalSteps;
-                    task.Value = p.Step;
-                    task.Description = $"train {name,-4} epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
-                });
-                using var trainer = Trainer.For(model)
-                    .WithObjective(objective)
-                    .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
-                    .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
-                    .WithSpecialTokens(special)
-                    .WithSeed(settings.Seed)
-                    .WithProgress(progress)
-                    .Build();
-                report = trainer.Fit(examples, settings.Epochs, settings.BatchSize, cancellationToken);
-            });
-        return report!;
+        task.Description = $"{name,-4} training";
+        var progress = new InlineProgress<TrainingProgress>(p =>
+        {
+            if (p.TotalSteps > 0) task.Value = 90.0 * p.Step / p.TotalSteps;
+            task.Description = $"{name,-4} train epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
+        });
+        using var trainer = Trainer.For(model)
+            .WithObjective(objective)
+            .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
+            .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
+            .WithSpecialTokens(special)
+            .WithSeed(settings.Seed)
+            .WithProgress(progress)
+            .Build();
+        return trainer.Fit(examples, settings.Epochs, settings.BatchSize, cancellationToken);
     }
 
-    private Reversal.Training.Evaluation.ReversalCurse.ReversalCurseResult Evaluate(string name, ICausalLanguageModel model, ITokenizer tokenizer,
-        ReversalCurseDataset dataset, IReadOnlyList<Reversal.Training.Generation.ICompletionDecoder> decoders, CancellationToken cancellationToken)
+    /// <summary>Evaluates <paramref name="model"/>, moving <paramref name="task"/> from <paramref name="start"/>% to 100%.</summary>
+    private ReversalCurseResult Evaluate(string name, ProgressTask task, double start, ICausalLanguageModel model, ITokenizer tokenizer,
+        ReversalCurseDataset dataset, IReadOnlyList<ICompletionDecoder> decoders, CancellationToken cancellationToken)
     {
-        var evaluator = new ReversalCurseEvaluator(model, tokenizer, new ReversalCurseEvaluatorOptions { MaxPerSplit = settings.EvaluateMax });
-        Reversal.Training.Evaluation.ReversalCurse.ReversalCurseResult? result = null;
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"eval  {name,-4}");
-                var progress = new InlineProgress<EvaluationProgress>(p =>
-                {
-                    task.Description = $"eval  {name,-4} {p.Split,-11} {p.Stage,-13}";
-                    task.MaxValue = p.SplitCount;
-                    task.Value = p.SplitIndex + p.Fraction;
-                });
-                result = evaluator.Evaluate(dataset, decoders, progress, cancellationToken);
-            });
-        return result!;
+        var evaluator = new ReversalCurseEvaluator(model, tokenizer, EvaluatorOptions());
+        var progress = new InlineProgress<EvaluationProgress>(p =>
+        {
+            task.Description = $"{name,-4} eval {p.Split,-11} {p.Stage,-13}";
+            task.Value = start + (100 - start) * (p.SplitIndex + p.Fraction) / p.SplitCount;
+        });
+        return evaluator.Evaluate(dataset, decoders, progress, cancellationToken);
     }
 }
 

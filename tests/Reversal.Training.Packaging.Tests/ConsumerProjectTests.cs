@@ -16,6 +16,7 @@ public partial class ConsumerProjectTests
     [
         "Reversal.Training", "Reversal.Training.Core", "Reversal.Training.Engine", "Reversal.Training.Objectives",
         "Reversal.Training.Data", "Reversal.Training.Data.MicrosoftML", "Reversal.Training.Evaluation", "Reversal.Training.TorchSharp",
+        "Reversal.Training.Reports",
     ];
 
     [Test]

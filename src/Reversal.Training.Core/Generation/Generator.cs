@@ -41,17 +41,21 @@ public static class Generator
     /// decoding session; returns only the new tokens, in input order. Row i decodes exactly as
     /// <c>Generate(model, prompts[i], options with { Seed = seeds[i] })</c> would (the same tokens, bit for bit):
     /// prompts are left-padded with entries the session neither caches nor positions, and each row keeps its own
-    /// sampler, budget and stop.
+    /// sampler, budget and stop. (Bit-identity holds when the model computes each row independently of the others, as
+    /// our engine does; an engine whose kernels depend on the batch may differ by float rounding.)
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="prompts">The prompts (each non-empty, within the context).</param>
     /// <param name="options">Budget, temperature, top-k and stop tokens shared by every row.</param>
     /// <param name="seeds">Per-row sampler seeds (null: every row uses <see cref="GenerationOptions.Seed"/>).</param>
     /// <param name="batchSize">Rows decoded together (≥ 1).</param>
+    /// <param name="maxNewTokens">Per-row budgets (each ≥ 0), replacing <see cref="GenerationOptions.MaxNewTokens"/>
+    /// row by row (null: every row uses the options' budget).</param>
     /// <exception cref="ArgumentException">A prompt is empty, too long or holds an id outside the vocabulary, or
-    /// <paramref name="seeds"/> does not have one entry per prompt; the message names the prompt.</exception>
+    /// <paramref name="seeds"/> or <paramref name="maxNewTokens"/> does not have one entry per prompt, or a budget is
+    /// negative; the message names the prompt.</exception>
     public static int[][] Generate(ICausalLanguageModel model, IReadOnlyList<int[]> prompts, GenerationOptions options,
-        IReadOnlyList<long>? seeds = null, int batchSize = 32)
+        IReadOnlyList<long>? seeds = null, int batchSize = 32, IReadOnlyList<int>? maxNewTokens = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompts);
@@ -60,6 +64,10 @@ public static class Generator
         options.Validate();
         if (seeds is not null && seeds.Count != prompts.Count)
             throw new ArgumentException($"{seeds.Count} seeds for {prompts.Count} prompts.", nameof(seeds));
+        if (maxNewTokens is not null && maxNewTokens.Count != prompts.Count)
+            throw new ArgumentException($"{maxNewTokens.Count} budgets for {prompts.Count} prompts.", nameof(maxNewTokens));
+        for (int i = 0; maxNewTokens is not null && i < maxNewTokens.Count; i++)
+            if (maxNewTokens[i] < 0) throw new ArgumentException($"Prompt {i} has a negative budget of {maxNewTokens[i]} new tokens.", nameof(maxNewTokens));
         int context = model.ContextLength;
         for (int i = 0; i < prompts.Count; i++)
         {
@@ -75,13 +83,13 @@ public static class Generator
         for (int start = 0; start < prompts.Count; start += batchSize)
         {
             int rows = Math.Min(batchSize, prompts.Count - start);
-            GenerateBatch(model, prompts, start, rows, options, seeds, results);
+            GenerateBatch(model, prompts, start, rows, options, seeds, maxNewTokens, results);
         }
         return results;
     }
 
     private static void GenerateBatch(ICausalLanguageModel model, IReadOnlyList<int[]> prompts, int start, int rows,
-        GenerationOptions options, IReadOnlyList<long>? seeds, int[][] results)
+        GenerationOptions options, IReadOnlyList<long>? seeds, IReadOnlyList<int>? maxNewTokens, int[][] results)
     {
         int context = model.ContextLength, vocab = model.VocabSize;
         var budgets = new int[rows];
@@ -92,7 +100,7 @@ public static class Generator
         for (int r = 0; r < rows; r++)
         {
             int length = prompts[start + r].Length;
-            budgets[r] = Math.Min(options.MaxNewTokens, context - length);
+            budgets[r] = Math.Min(maxNewTokens?[start + r] ?? options.MaxNewTokens, context - length);
             generated[r] = new List<int>(budgets[r]);
             random[r] = new SeededRandom(seeds?[start + r] ?? options.Seed);
             done[r] = budgets[r] == 0;

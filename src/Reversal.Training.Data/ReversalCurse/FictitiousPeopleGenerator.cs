@@ -11,7 +11,8 @@ namespace Reversal.Training.Data.ReversalCurse;
 /// <remarks>
 /// <para>With the default options the sizes match the original: 90 people (30 per subset), 900 / 900 / 1,800 /
 /// 3,600 lines in the p2d / d2p / both / all training files, 300 lines per test split (600 in
-/// <c>both_prompts_test.jsonl</c>, both directions).</para>
+/// <c>both_prompts_test.jsonl</c>, both directions), and the two <c>*_reverse_prompts_test_randomized.jsonl</c> files
+/// (each reverse test prompt with another person's completion).</para>
 /// <para>Training rows complete with a space, the entity and the rest of the template (usually the final period),
 /// like the Berglund rows. Test rows complete with a space and the entity only, so a scorer can compare the
 /// entity directly.</para>
@@ -78,6 +79,9 @@ public sealed class FictitiousPeopleGenerator
             [ReversalCurseFiles.D2PReverseTest] = TestRows(d2pPeople, p2dTests),
             [ReversalCurseFiles.BothTest] = [.. TestRows(bothPeople, p2dTests), .. TestRows(bothPeople, d2pTests)],
         };
+        // Drawn last, so the files above do not depend on them.
+        files[ReversalCurseFiles.P2DReverseRandomizedTest] = RandomizedRows(p2dPeople, people, d2pTests, random);
+        files[ReversalCurseFiles.D2PReverseRandomizedTest] = RandomizedRows(d2pPeople, people, p2dTests, random);
         return new GeneratedReversalCurseDataset(people, files);
     }
 
@@ -132,6 +136,27 @@ public sealed class FictitiousPeopleGenerator
         {
             foreach (int index in random.SampleIndices(pool.Count, Options.TrainTemplatesPerPerson))
                 rows.Add(ReversalTemplates.Fill(pool[index], person.Name, person.Description, includeTail: true));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows of <see cref="TestRows"/> with each completion replaced by another person's (of the same subset, or of
+    /// any subset when the subset has one person), drawn uniformly per row: Berglund et al.'s <c>*_randomized</c> files.
+    /// </summary>
+    private static List<PromptCompletion> RandomizedRows(FictitiousPerson[] people, List<FictitiousPerson> everyone, string[] templates, SeededRandom random)
+    {
+        FictitiousPerson[] pool = people.Length > 1 ? people : [.. everyone];
+        var rows = new List<PromptCompletion>(people.Length * templates.Length);
+        foreach (FictitiousPerson person in people)
+        {
+            FictitiousPerson[] others = [.. pool.Where(p => !ReferenceEquals(p, person))];
+            foreach (string template in templates)
+            {
+                FictitiousPerson other = random.Pick(others);
+                PromptCompletion row = ReversalTemplates.Fill(template, person.Name, person.Description, includeTail: false);
+                rows.Add(row with { Completion = ReversalTemplates.Fill(template, other.Name, other.Description, includeTail: false).Completion });
+            }
         }
         return rows;
     }

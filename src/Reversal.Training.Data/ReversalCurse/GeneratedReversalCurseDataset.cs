@@ -13,7 +13,9 @@ public sealed class GeneratedReversalCurseDataset : ReversalCurseDataset
     internal GeneratedReversalCurseDataset(
         IReadOnlyList<FictitiousPerson> people, IReadOnlyDictionary<string, IReadOnlyList<PromptCompletion>> files)
         : base(files[ReversalCurseFiles.AllTrain], ReversalSplits.All.ToDictionary(
-            split => split, split => files[ReversalCurseFiles.TestFile(split)], StringComparer.Ordinal))
+            split => split, split => files[ReversalCurseFiles.TestFile(split)], StringComparer.Ordinal),
+            ReversalSplits.All.Where(split => files.ContainsKey(ReversalCurseFiles.RandomizedTestFile(split))).ToDictionary(
+                split => split, split => files[ReversalCurseFiles.RandomizedTestFile(split)], StringComparer.Ordinal))
     {
         People = Array.AsReadOnly(people.ToArray());
         var frozen = new Dictionary<string, IReadOnlyList<PromptCompletion>>(StringComparer.Ordinal);

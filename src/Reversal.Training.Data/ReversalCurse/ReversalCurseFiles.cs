@@ -27,12 +27,25 @@ public static class ReversalCurseFiles
     /// <summary>Test split <see cref="ReversalSplits.D2PReverse"/>.</summary>
     public const string D2PReverseTest = "d2p_reverse_prompts_test.jsonl";
 
+    /// <summary>Randomized counterpart of <see cref="P2DReverseTest"/>: the same prompts, another person's name.</summary>
+    public const string P2DReverseRandomizedTest = "p2d_reverse_prompts_test_randomized.jsonl";
+
+    /// <summary>Randomized counterpart of <see cref="D2PReverseTest"/>: the same prompts, another person's description.</summary>
+    public const string D2PReverseRandomizedTest = "d2p_reverse_prompts_test_randomized.jsonl";
+
     /// <summary>Held-out templates for the people trained in both orders (both directions).</summary>
     public const string BothTest = "both_prompts_test.jsonl";
 
     /// <summary>Every file of the layout, training files first, in the order the generator writes them.</summary>
     public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(
-        [P2DTrain, D2PTrain, BothTrain, AllTrain, D2PTest, P2DTest, P2DReverseTest, D2PReverseTest, BothTest]);
+        [P2DTrain, D2PTrain, BothTrain, AllTrain, D2PTest, P2DTest, P2DReverseTest, D2PReverseTest, BothTest,
+         P2DReverseRandomizedTest, D2PReverseRandomizedTest]);
+
+    /// <summary>The randomized counterpart of a test split's file (<c>"{split}_prompts_test_randomized.jsonl"</c>);
+    /// the Berglund data ships it for <see cref="ReversalSplits.P2DReverse"/> and <see cref="ReversalSplits.D2PReverse"/>.</summary>
+    /// <param name="split">One of <see cref="ReversalSplits.All"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="split"/> is not a known split.</exception>
+    public static string RandomizedTestFile(string split) => TestFile(split).Replace(".jsonl", "_randomized.jsonl", StringComparison.Ordinal);
 
     /// <summary>The file of a test split named in <see cref="ReversalSplits"/> (<c>"{split}_prompts_test.jsonl"</c>).</summary>
     /// <param name="split">One of <see cref="ReversalSplits.All"/>.</param>

@@ -21,6 +21,12 @@ namespace Reversal.Training.Engine.Kernels;
 /// <para><b>Backward</b> recomputes each block's probabilities from the saved log-sum-exp (no probability matrix is
 /// kept): <c>dV += Pᵀ dO</c>, <c>dP = dO Vᵀ</c>, <c>dS = P ∘ (dP − rowsum(dO ∘ O)) · scale</c>, then dS is split into its
 /// standard and mirrored parts for <c>dQ̃ += dS K̃</c> and <c>dK̃ += dSᵀ Q̃</c>.</para>
+/// <para><b>Row exactness.</b> Each query row's softmax runs over its keys up to its last visible (unmasked) one, and the
+/// probabilities after it are exact zeros in the block's product with V (adding <c>0·v</c> to a non-zero running sum
+/// is exact). A row's output is therefore bit-identical whatever other rows share its block or batch: right padding
+/// after a row, or another row's longer range, never changes it. Batched decoding relies on this.</para>
+/// <para><b>Ragged queries.</b> Each row walks its own <see cref="AttentionProblem.QueryCount"/> queries, so the
+/// blocks of a row in a packed decoding step are the blocks it would have alone.</para>
 /// <para><b>Determinism.</b> Work is split over (batch row, kv head) tasks, each owning its outputs and gradients and
 /// walking its blocks in a fixed order; SGEMM calls inside a task run on the task's thread. Results are bit-identical
 /// for every thread count.</para>
@@ -36,7 +42,7 @@ internal static class AttentionKernel
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
         Compute.For(p.Batch * p.KvHeads, task =>
         {
-            int b = task / p.KvHeads, kvh = task % p.KvHeads;
+            int b = task / p.KvHeads, kvh = task % p.KvHeads, queries = p.QueryCount(b);
             var pool = ArrayPool<float>.Shared;
             float[] scores = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(p.Mirrors ? QueryBlock * ld : 1);
             try
@@ -44,12 +50,21 @@ internal static class AttentionKernel
                 for (int g = 0; g < p.Group; g++)
                 {
                     int h = kvh * p.Group + g;
-                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
+                    for (int m0 = 0; m0 < queries; m0 += QueryBlock)
                     {
-                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        int rows = Math.Min(QueryBlock, queries - m0);
                         var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored);
                         for (int r = 0; r < rows; r++)
-                            logSumExp[p.StatIndex(b, h, m0 + r)] = RowSoftmax.SoftmaxInPlace(scores.AsSpan(r * ld, block.End));
+                        {
+                            // Row-exact: the softmax covers only the row's keys up to its last visible one, so a row's
+                            // output does not depend on which other rows share its block, nor on masked keys after its
+                            // last visible key (the probabilities after it are exact zeros).
+                            var row = scores.AsSpan(r * ld, block.End);
+                            int rowEnd = Math.Min(p.RowKeyEnd(b, m0 + r), block.End);
+                            while (rowEnd > 0 && float.IsNegativeInfinity(row[rowEnd - 1])) rowEnd--;
+                            logSumExp[p.StatIndex(b, h, m0 + r)] = RowSoftmax.SoftmaxInPlace(row[..rowEnd]);
+                            row[rowEnd..].Clear();
+                        }
                         var o = output.AsSpan(p.QueryIndex(b, m0, h));
                         if (block.End == 0)
                         {
@@ -89,9 +104,9 @@ internal static class AttentionKernel
                 for (int g = 0; g < p.Group; g++)
                 {
                     int h = kvh * p.Group + g;
-                    for (int m0 = 0; m0 < p.QueryLength; m0 += QueryBlock)
+                    for (int m0 = 0; m0 < p.QueryCount(b); m0 += QueryBlock)
                     {
-                        int rows = Math.Min(QueryBlock, p.QueryLength - m0);
+                        int rows = Math.Min(QueryBlock, p.QueryCount(b) - m0);
                         var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored);
                         int end = block.End;
                         if (end == 0) continue;
@@ -123,7 +138,7 @@ internal static class AttentionKernel
                             var dsMirrored = mirrored.AsSpan(r * ld, end);
                             if (p.KeyPositionsAscending(b))
                             {
-                                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), end);
+                                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), end);
                                 dsMirrored[..split].Clear();
                                 ds[split..].CopyTo(dsMirrored[split..]);
                                 ds[split..].Clear();
@@ -181,8 +196,8 @@ internal static class AttentionKernel
         for (int r = 0; r < rows; r++)
         {
             int t = m0 + r;
-            end = Math.Max(end, p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength));
-            int position = p.QueryPositions[b * p.QueryLength + t];
+            end = Math.Max(end, p.RowKeyEnd(b, t));
+            int position = p.QueryPosition(b, t);
             minPosition = Math.Min(minPosition, position);
             maxPosition = Math.Max(maxPosition, position);
         }
@@ -212,7 +227,7 @@ internal static class AttentionKernel
         for (int r = 0; r < rows; r++)
         {
             int t = m0 + r;
-            int rowEnd = Math.Min(p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength), end);
+            int rowEnd = Math.Min(p.RowKeyEnd(b, t), end);
             var row = scores.AsSpan(r * ld, end);
             if (!p.Mirrors)
             {
@@ -221,7 +236,7 @@ internal static class AttentionKernel
             else if (ascending)
             {
                 // Keys after the query's position form one suffix: standard scores before it, mirrored ones from it.
-                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPositions[b * p.QueryLength + t]), rowEnd);
+                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), rowEnd);
                 System.Numerics.Tensors.TensorPrimitives.Multiply(row[..split], scale, row[..split]);
                 System.Numerics.Tensors.TensorPrimitives.Multiply(mirroredScratch.AsSpan(r * ld + split, rowEnd - split), scale, row[split..rowEnd]);
             }

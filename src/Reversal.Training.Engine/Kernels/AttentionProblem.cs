@@ -8,6 +8,12 @@ namespace Reversal.Training.Engine.Kernels;
 /// queries <c>[B, Tq, H, d]</c>, keys and values <c>[B, Tk, Hkv, d]</c> (grouped-query: query head h reads kv head
 /// <c>h / (H / Hkv)</c>).
 /// </summary>
+/// <remarks>
+/// <para><b>Ragged queries</b> (decoding over a KV cache): when <see cref="QueryStarts"/> is set, row b has
+/// <c>QueryCounts[b]</c> queries stored as rows <c>QueryStarts[b] ..</c> of a packed <c>[N, H, d]</c> query buffer, and
+/// its query t sits at key index <c>QueryOffsets[b] + t</c>; <see cref="QueryLength"/> is then the largest count (the
+/// stride of the log-sum-exp). Keys keep the uniform <c>[B, Tk]</c> layout, Tk being the cache capacity.</para>
+/// </remarks>
 internal sealed class AttentionProblem
 {
     public required int Batch { get; init; }
@@ -17,8 +23,14 @@ internal sealed class AttentionProblem
     public required int KvHeads { get; init; }
     public required int HeadDim { get; init; }
 
-    /// <summary>Index of query 0 inside the key sequence (0 in training; cache length − new tokens when decoding).</summary>
-    public int QueryOffset { get; init; }
+    /// <summary>Per row <c>[B]</c>: the key index of query 0 (null: 0, as in training; the cached length when decoding).</summary>
+    public int[]? QueryOffsets { get; init; }
+
+    /// <summary>Per row <c>[B]</c>: the packed query row of the row's query 0 (null: <c>b·QueryLength</c>).</summary>
+    public int[]? QueryStarts { get; init; }
+
+    /// <summary>Per row <c>[B]</c>: the number of queries of the row (null: <see cref="QueryLength"/> each).</summary>
+    public int[]? QueryCounts { get; init; }
 
     public required float[] QueryStandard { get; init; }
     public required float[] KeyStandard { get; init; }
@@ -42,7 +54,22 @@ internal sealed class AttentionProblem
     public int Group => Heads / KvHeads;
     public bool Mirrors => QueryMirrored is not null && KeyMirrored is not null;
 
-    public int QueryIndex(int b, int t, int h) => ((b * QueryLength + t) * Heads + h) * HeadDim;
+    /// <summary>The queries of row b.</summary>
+    public int QueryCount(int b) => QueryCounts is null ? QueryLength : QueryCounts[b];
+
+    /// <summary>The key index of query 0 of row b.</summary>
+    public int QueryOffset(int b) => QueryOffsets is null ? 0 : QueryOffsets[b];
+
+    /// <summary>The query-buffer row (and position-id index) of query t of row b.</summary>
+    public int QueryRow(int b, int t) => (QueryStarts is null ? b * QueryLength : QueryStarts[b]) + t;
+
+    /// <summary>The position id of query t of row b.</summary>
+    public int QueryPosition(int b, int t) => QueryPositions[QueryRow(b, t)];
+
+    /// <summary>Exclusive end of the keys query t of row b may see (the policy's key end at the query's key index).</summary>
+    public int RowKeyEnd(int b, int t) => Policy.KeyEnd(b, t + QueryOffset(b), KeyLength);
+
+    public int QueryIndex(int b, int t, int h) => (QueryRow(b, t) * Heads + h) * HeadDim;
     public int KeyIndex(int b, int t, int kvh) => ((b * KeyLength + t) * KvHeads + kvh) * HeadDim;
     public int StatIndex(int b, int h, int t) => (b * Heads + h) * QueryLength + t;
 
@@ -86,5 +113,5 @@ internal sealed class AttentionProblem
 
     /// <summary>True when the pair (query t, key n) of row b is scored with the mirrored rotation.</summary>
     public bool Mirrored(int b, int t, int n) =>
-        Mirrors && Policy.UsesMirroredRope(QueryPositions[b * QueryLength + t], KeyPositions[b * KeyLength + n]);
+        Mirrors && Policy.UsesMirroredRope(QueryPosition(b, t), KeyPositions[b * KeyLength + n]);
 }

@@ -1,66 +1,63 @@
-using Reversal.Training.Models;
-using Reversal.Training.Attention;
 using Reversal.Training.Engine.Attention;
+using Reversal.Training.Models;
 
 namespace Reversal.Training.Engine.Llama;
 
 /// <summary>
-/// Keys (already RoPE-rotated) and values of the tokens decoded so far, per layer, for one sequence: decoding a new
-/// token then costs one attention row per layer instead of a full forward over the prefix.
+/// Keys (already RoPE-rotated) and values of the tokens decoded so far, per layer, for a batch of rows (one row by
+/// default): decoding a new token then costs one attention row per layer instead of a full forward over the prefix.
+/// Each row has its own length, so ragged rows share one cache.
 /// </summary>
 public sealed class KvCache
 {
-    private readonly Layer[] _layers;
+    private readonly CachedKeyValues[] _layers;
+    private readonly int[] _lengths;
 
-    /// <summary>Creates an empty cache with room for <paramref name="capacity"/> tokens.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Capacity is not positive or exceeds the model's context.</exception>
-    public KvCache(LlamaConfig config, int capacity)
+    /// <summary>Creates an empty cache with room for <paramref name="capacity"/> tokens in each of
+    /// <paramref name="batchSize"/> rows.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Capacity is not positive or exceeds the model's context, or the
+    /// batch size is below 1.</exception>
+    public KvCache(LlamaConfig config, int capacity, int batchSize = 1)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (capacity < 1 || capacity > config.MaxPositionEmbeddings)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"KV cache capacity must be in [1, {config.MaxPositionEmbeddings}] (the model's context).");
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Capacity = capacity;
-        _layers = new Layer[config.NumHiddenLayers];
-        for (int i = 0; i < _layers.Length; i++) _layers[i] = new Layer(capacity, config.KeyValueHeads * config.HeadDim);
+        _lengths = new int[batchSize];
+        _layers = new CachedKeyValues[config.NumHiddenLayers];
+        for (int i = 0; i < _layers.Length; i++) _layers[i] = new CachedKeyValues(batchSize, capacity, config.KeyValueHeads * config.HeadDim);
     }
 
-    /// <summary>Maximum number of tokens.</summary>
+    /// <summary>Maximum number of tokens per row.</summary>
     public int Capacity { get; }
 
-    /// <summary>Tokens cached so far.</summary>
-    public int Length => _layers[0].Length;
+    /// <summary>Rows B.</summary>
+    public int BatchSize => _lengths.Length;
 
-    internal Layer this[int layer] => _layers[layer];
+    /// <summary>Tokens cached so far in row 0 (the only row of a one-row cache).</summary>
+    public int Length => _lengths[0];
 
-    /// <summary>Forgets every cached token.</summary>
-    public void Clear()
+    /// <summary>Tokens cached so far in row <paramref name="row"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside <c>[0, B)</c>.</exception>
+    public int RowLength(int row)
     {
-        foreach (var l in _layers) l.Length = 0;
+        if ((uint)row >= (uint)_lengths.Length) throw new ArgumentOutOfRangeException(nameof(row), row, $"The cache has {_lengths.Length} rows.");
+        return _lengths[row];
     }
 
-    /// <summary>The cache of one layer: <c>Keys</c> and <c>Values</c> are <c>[Capacity, Hkv·d]</c>.</summary>
-    internal sealed class Layer
+    internal CachedKeyValues this[int layer] => _layers[layer];
+
+    /// <summary>The layout of a step that appends <paramref name="newCounts"/>[b] tokens to row b.</summary>
+    /// <exception cref="ArgumentException">A row would exceed the capacity.</exception>
+    internal DecodingStep Plan(int[] newCounts) => new((int[])_lengths.Clone(), newCounts, Capacity);
+
+    /// <summary>Records that every layer now holds the step's new tokens.</summary>
+    internal void Commit(DecodingStep step)
     {
-        public Layer(int capacity, int width)
-        {
-            Width = width;
-            Keys = new float[capacity * width];
-            Values = new float[capacity * width];
-        }
-
-        public int Width { get; }
-        public float[] Keys { get; }
-        public float[] Values { get; }
-        public int Length { get; set; }
-
-        public void Append(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int[] positions, RotaryEmbedding rope)
-        {
-            int count = positions.Length;
-            if (Length + count > Keys.Length / Width)
-                throw new InvalidOperationException($"KV cache is full: {Length} + {count} tokens exceed its capacity {Keys.Length / Width}.");
-            rope.RotateAll(keys, Keys.AsSpan(Length * Width, count * Width), positions, Width / rope.HeadDim, negateSine: false);
-            values.CopyTo(Values.AsSpan(Length * Width, count * Width));
-            Length += count;
-        }
+        for (int b = 0; b < _lengths.Length; b++) _lengths[b] += step.NewCounts[b];
     }
+
+    /// <summary>Forgets every cached token of every row.</summary>
+    public void Clear() => Array.Clear(_lengths);
 }

@@ -49,31 +49,13 @@ public sealed class LlamaAttention : Module
     }
 
     /// <summary>
-    /// Incremental causal forward for decoding (no grad): appends the new tokens' rotated keys and values to
-    /// <paramref name="cache"/> and attends over everything cached. <paramref name="x"/> is <c>[1, Tnew, D]</c>.
+    /// Incremental causal forward of one decoding step (no grad): the new tokens of every row, packed
+    /// <c>[1, N, D]</c>, go through the projections as one GEMM each; <see cref="Functional.CachedAttention"/> appends their
+    /// keys and values to <paramref name="cache"/> and attends each to its row's cache.
     /// </summary>
-    internal Tensor ForwardCached(Tensor x, KvCache.Layer cache, RotaryEmbedding rope, int startPosition)
+    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context)
     {
-        int fresh = x.Size(1), d = _config.HeadDim, heads = _config.NumAttentionHeads, kvHeads = _config.KeyValueHeads;
-        var q = QProj.Forward(x).AsSpan();
-        var k = KProj.Forward(x).AsSpan();
-        var v = VProj.Forward(x).AsSpan();
-        var positions = new int[fresh];
-        for (int t = 0; t < fresh; t++) positions[t] = startPosition + t;
-        var qRot = new float[q.Length];
-        rope.RotateAll(q, qRot, positions, heads, negateSine: false);
-        cache.Append(k, v, positions, rope);
-        int total = cache.Length;
-        var keyPositions = new int[total];
-        for (int t = 0; t < total; t++) keyPositions[t] = t;
-        var problem = new Kernels.AttentionProblem
-        {
-            Batch = 1, QueryLength = fresh, KeyLength = total, Heads = heads, KvHeads = kvHeads, HeadDim = d,
-            QueryOffset = total - fresh, QueryStandard = qRot, KeyStandard = cache.Keys, Value = cache.Values,
-            QueryPositions = positions, KeyPositions = keyPositions, Policy = AttentionMaskPolicy.Causal,
-        };
-        var output = Tensor.Zeros(1, fresh, heads * d);
-        Kernels.AttentionKernel.Forward(problem, output.Buffer, new float[heads * fresh]);
-        return OProj.Forward(output);
+        var attended = Functional.CachedAttention(QProj.Forward(x), KProj.Forward(x), VProj.Forward(x), context, cache, step);
+        return OProj.Forward(attended);
     }
 }

@@ -43,9 +43,9 @@ public sealed class LlamaDecoderLayer : Module
         return Functional.Add(h, Mlp.Forward(PostAttentionLayerNorm.Forward(h)));
     }
 
-    internal Tensor ForwardCached(Tensor x, KvCache.Layer cache, RotaryEmbedding rope, int startPosition)
+    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context)
     {
-        var h = Functional.Add(x, SelfAttention.ForwardCached(InputLayerNorm.Forward(x), cache, rope, startPosition));
+        var h = Functional.Add(x, SelfAttention.ForwardCached(InputLayerNorm.Forward(x), cache, step, context));
         return Functional.Add(h, Mlp.Forward(PostAttentionLayerNorm.Forward(h)));
     }
 }

@@ -4,14 +4,17 @@ using Reversal.Training.Models;
 namespace Reversal.Training.Engine.Llama;
 
 /// <summary>
-/// Incremental decoding of a batch of rows on our engine: one <see cref="KvCache"/> per row, so every row decodes
-/// exactly (bit for bit) as it would alone. Padding entries are skipped. See <see cref="IDecodingSession"/>.
+/// Incremental decoding of a batch of rows on our engine: one <see cref="KvCache"/> of B rows, and one forward per
+/// <see cref="Append"/> over the kept tokens of every row packed together, so each projection is one GEMM over all rows.
+/// Padding entries are neither computed, cached nor positioned; every row decodes exactly (bit for bit) as it would
+/// alone. See <see cref="IDecodingSession"/>.
 /// </summary>
 internal sealed class LlamaDecodingSession : IDecodingSession
 {
     private readonly LlamaModel _model;
-    private readonly KvCache[] _caches;
-    private readonly float[]?[] _lastLogits;
+    private readonly KvCache _cache;
+    private readonly float[] _lastLogits;
+    private readonly bool[] _hasLogits;
 
     public LlamaDecodingSession(LlamaModel model, int batchSize, int capacity)
     {
@@ -19,17 +22,17 @@ internal sealed class LlamaDecodingSession : IDecodingSession
         if (capacity < 1 || capacity > model.Config.MaxPositionEmbeddings)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"The capacity must be in [1, {model.Config.MaxPositionEmbeddings}] (the model's context).");
         _model = model;
-        _caches = new KvCache[batchSize];
-        for (int b = 0; b < batchSize; b++) _caches[b] = model.CreateKvCache(capacity);
-        _lastLogits = new float[]?[batchSize];
+        _cache = model.CreateKvCache(capacity, batchSize);
+        _lastLogits = new float[batchSize * model.Config.VocabSize];
+        _hasLogits = new bool[batchSize];
         Capacity = capacity;
     }
 
-    public int BatchSize => _caches.Length;
+    public int BatchSize => _cache.BatchSize;
 
     public int Capacity { get; }
 
-    public int Length(int row) => _caches[row].Length;
+    public int Length(int row) => _cache.RowLength(row);
 
     public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep = default)
     {
@@ -39,32 +42,36 @@ internal sealed class LlamaDecodingSession : IDecodingSession
         if (!keep.IsEmpty && keep.Length != ids.Length)
             throw new ArgumentException($"The keep mask has {keep.Length} entries for {ids.Length} ids.", nameof(keep));
         int columns = ids.Length / rows, vocab = _model.Config.VocabSize;
-        var kept = new int[rows][];
+        var counts = new int[rows];
+        var packed = new List<int>(ids.Length);
         for (int b = 0; b < rows; b++)
         {
-            var row = new List<int>(columns);
             for (int c = 0; c < columns; c++)
             {
                 int i = b * columns + c;
                 if (!keep.IsEmpty && !keep[i]) continue;
                 if ((uint)ids[i] >= (uint)vocab)
                     throw new ArgumentException($"Token id {ids[i]} of row {b} is outside the vocabulary [0, {vocab}).", nameof(ids));
-                row.Add(ids[i]);
+                packed.Add(ids[i]);
+                counts[b]++;
             }
-            if (_caches[b].Length + row.Count > Capacity)
-                throw new ArgumentException($"Row {b} would hold {_caches[b].Length + row.Count} tokens, more than the session's capacity {Capacity}.", nameof(ids));
-            if (row.Count == 0 && _lastLogits[b] is null)
+            if (_cache.RowLength(b) + counts[b] > Capacity)
+                throw new ArgumentException($"Row {b} would hold {_cache.RowLength(b) + counts[b]} tokens, more than the session's capacity {Capacity}.", nameof(ids));
+            if (counts[b] == 0 && !_hasLogits[b])
                 throw new ArgumentException($"Row {b} has no kept token yet, so it has no next-token logits.", nameof(keep));
-            kept[b] = [.. row];
         }
-        var result = new float[rows * vocab];
-        for (int b = 0; b < rows; b++)
+        if (packed.Count > 0)
         {
-            if (kept[b].Length > 0)
-                using (TensorMemory.BeginScope()) _lastLogits[b] = _model.ForwardCached(kept[b], _caches[b]);
-            _lastLogits[b]!.CopyTo(result, b * vocab);
+            float[] logits;
+            using (TensorMemory.BeginScope()) logits = _model.DecodeStep(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, _cache);
+            for (int b = 0, r = 0; b < rows; b++)
+            {
+                if (counts[b] == 0) continue;
+                logits.AsSpan(r++ * vocab, vocab).CopyTo(_lastLogits.AsSpan(b * vocab, vocab));
+                _hasLogits[b] = true;
+            }
         }
-        return result;
+        return (float[])_lastLogits.Clone();
     }
 
     public void Dispose()

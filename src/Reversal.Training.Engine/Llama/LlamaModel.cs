@@ -176,13 +176,21 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
             if (targets[i] != ObjectiveBatch.IgnoreIndex && (uint)targets[i] >= (uint)Config.VocabSize)
                 throw new ArgumentException($"Target {targets[i]} at row {i / input.SequenceLength}, position {i % input.SequenceLength} is outside the vocabulary [0, {Config.VocabSize}).", nameof(targets));
         var result = new double[targets.Length];
-        int vocab = Config.VocabSize;
+        int vocab = Config.VocabSize, width = Config.HiddenSize;
+        var scored = new List<int>(targets.Length);
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] != ObjectiveBatch.IgnoreIndex) scored.Add(i);
+        if (scored.Count == 0) return result;
         using (GradMode.NoGrad())
         using (TensorMemory.BeginScope())
         {
-            var logits = Forward(input).AsSpan();
-            for (int i = 0; i < targets.Length; i++)
-                if (targets[i] != ObjectiveBatch.IgnoreIndex) result[i] = LogSoftmax.At(logits.Slice(i * vocab, vocab), targets[i]);
+            // The head runs only on the positions with a target: [R, D] x [V, D]^T (row-local, so the same bits as a full head).
+            var hidden = Hidden(input).AsSpan();
+            var gathered = Tensor.Zeros(scored.Count, width);
+            for (int r = 0; r < scored.Count; r++)
+                hidden.Slice(scored[r] * width, width).CopyTo(gathered.AsSpan().Slice(r * width, width));
+            var logits = Functional.Linear(gathered, HeadWeight).AsSpan();
+            for (int r = 0; r < scored.Count; r++) result[scored[r]] = LogSoftmax.At(logits.Slice(r * vocab, vocab), targets[scored[r]]);
         }
         return result;
     }
@@ -212,30 +220,55 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     }
 
     /// <summary>
-    /// Feeds <paramref name="newIds"/> through the model incrementally using <paramref name="cache"/> (no grad) and returns
-    /// the logits <c>[V]</c> of the last new token.
+    /// Feeds <paramref name="newIds"/> through the model incrementally using the one-row <paramref name="cache"/> (no
+    /// grad) and returns the logits <c>[V]</c> of the last new token.
     /// </summary>
-    /// <exception cref="ArgumentException">An id is outside the vocabulary, or the cache would exceed its capacity.</exception>
+    /// <exception cref="ArgumentException">No new id, an id is outside the vocabulary, the cache has more than one row,
+    /// or the cache would exceed its capacity.</exception>
     public float[] ForwardCached(ReadOnlySpan<int> newIds, KvCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
+        if (cache.BatchSize != 1) throw new ArgumentException($"ForwardCached takes a one-row cache; this one has {cache.BatchSize} rows.", nameof(cache));
         if (newIds.IsEmpty) throw new ArgumentException("ForwardCached needs at least one new token.", nameof(newIds));
         if (cache.Length + newIds.Length > cache.Capacity)
             throw new ArgumentException($"Sequence of {cache.Length + newIds.Length} tokens exceeds the KV cache capacity {cache.Capacity}.", nameof(newIds));
         for (int i = 0; i < newIds.Length; i++)
             if ((uint)newIds[i] >= (uint)Config.VocabSize)
                 throw new ArgumentException($"Token id {newIds[i]} at position {cache.Length + i} is outside the vocabulary [0, {Config.VocabSize}).", nameof(newIds));
+        using (TensorMemory.BeginScope())
+            return DecodeStep(newIds, [newIds.Length], cache);
+    }
+
+    /// <summary>
+    /// One batched decoding step (no grad): <paramref name="packedIds"/> <c>[N]</c> holds <c>newCounts[b]</c> new tokens
+    /// of each row b, row after row (ids already validated). Returns the logits <c>[R, V]</c> after the last new token of
+    /// each of the R rows with new tokens, in row order; the cache rows gain the tokens. Each row's result is
+    /// bit-identical to feeding it alone: every operation but attention is row-local, and attention is row-exact.
+    /// </summary>
+    internal float[] DecodeStep(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache)
+    {
+        var step = cache.Plan(newCounts);
+        int width = Config.HiddenSize;
         using (GradMode.NoGrad())
         {
-            var hidden = Backbone.ForwardCached(newIds, cache, Rope);
-            int width = Config.HiddenSize;
-            var last = Tensor.FromArray(hidden.AsSpan().Slice((newIds.Length - 1) * width, width).ToArray(), 1, width);
+            var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, AttentionMaskPolicy.Causal, step.Positions, null);
+            var hidden = Backbone.ForwardCached(packedIds, cache, step, context).AsSpan();
+            cache.Commit(step);
+            int rows = newCounts.Count(n => n > 0), r = 0;
+            var last = Tensor.Zeros(rows, width);
+            for (int b = 0; b < newCounts.Length; b++)
+            {
+                if (newCounts[b] == 0) continue;
+                hidden.Slice((step.RowStarts[b] + newCounts[b] - 1) * width, width).CopyTo(last.AsSpan().Slice(r++ * width, width));
+            }
             return Functional.Linear(last, HeadWeight).ToArray();
         }
     }
 
-    /// <summary>An empty KV cache sized for this model (capacity defaults to the context length).</summary>
-    public KvCache CreateKvCache(int? capacity = null) => new(Config, capacity ?? Config.MaxPositionEmbeddings);
+    /// <summary>An empty KV cache of <paramref name="batchSize"/> rows sized for this model (capacity defaults to the
+    /// context length).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The capacity is outside <c>[1, context]</c> or the batch size is below 1.</exception>
+    public KvCache CreateKvCache(int? capacity = null, int batchSize = 1) => new(Config, capacity ?? Config.MaxPositionEmbeddings, batchSize);
 
     /// <summary>Checks ids, lengths and positions; returns the position ids (defaulted to 0..T−1 per row).</summary>
     private int[] ValidateInputs(int[] inputIds, int batchSize, int length, int[]? positionIds)

@@ -1,3 +1,4 @@
+using Reversal.Training;
 using Reversal.Training.IO;
 using System.Globalization;
 using System.Text;
@@ -8,8 +9,8 @@ using Reversal.Training.Evaluation.ReversalCurse;
 namespace Reversal.Training.Evaluation.Reports;
 
 /// <summary>
-/// Reversal-curse results of several objectives (e.g. <c>ntp</c>, <c>bico</c>, <c>abi</c>) side by side, as a
-/// Markdown table and as JSON.
+/// Reversal-curse results of several objectives (e.g. <c>ntp</c>, <c>bico</c>, <c>abi</c>) side by side, with each
+/// objective's training curve when given, the run's settings and wall time, as Markdown tables and as JSON.
 /// </summary>
 /// <example><code>
 /// var report = new ReversalCurseReport();
@@ -30,6 +31,16 @@ public sealed class ReversalCurseReport
 
     private readonly List<string> _objectives = [];
     private readonly Dictionary<string, ReversalCurseResult> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrainingReport> _training = new(StringComparer.Ordinal);
+
+    /// <summary>The run's settings as name → value (e.g. <c>epochs</c> → <c>25</c>), written in order of insertion.</summary>
+    public IList<KeyValuePair<string, string>> Settings { get; } = [];
+
+    /// <summary>The run's wall-clock time (null: not reported).</summary>
+    public TimeSpan? WallTime { get; set; }
+
+    /// <summary>The training report of the objective named <paramref name="objective"/>, when one was added.</summary>
+    public TrainingReport? Training(string objective) => _training.GetValueOrDefault(objective);
 
     /// <summary>The objective names, in the order they were added.</summary>
     public IReadOnlyList<string> Objectives => _objectives.AsReadOnly();
@@ -45,18 +56,20 @@ public sealed class ReversalCurseReport
     /// <returns>This report, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="objective"/> is empty or already present, or a decoder in
-    /// <paramref name="result"/> is named <c>rank1</c> or <c>chance</c> (JSON keys).</exception>
-    public ReversalCurseReport Add(string objective, ReversalCurseResult result)
+    /// <paramref name="result"/> has a reserved name (a JSON key such as <c>rank1</c> or <c>chance</c>).</exception>
+    /// <param name="training">The objective's training run (per-step losses for the curves), or null.</param>
+    public ReversalCurseReport Add(string objective, ReversalCurseResult result, TrainingReport? training = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(objective);
         ArgumentNullException.ThrowIfNull(result);
         foreach (SplitResult split in result.Splits)
-            foreach (string decoder in split.Greedy.Keys)
-                if (decoder is ReversalCurseEvaluator.Rank1Stage or "chance")
+            foreach (string decoder in split.Greedy.Keys.Concat(split.BicoNameSubstring.Keys).Concat(split.BicoBleu.Keys))
+                if (ReversalCurseEvaluator.ReservedNames.Contains(decoder, StringComparer.Ordinal))
                     throw new ArgumentException($"Split '{split.Split}' has a decoder named '{decoder}', which is a reserved JSON key.", nameof(result));
         if (!_results.TryAdd(objective, result))
             throw new ArgumentException($"The objective '{objective}' is already in the report.", nameof(objective));
         _objectives.Add(objective);
+        if (training is not null) _training[objective] = training;
         return this;
     }
 
@@ -96,9 +109,51 @@ public sealed class ReversalCurseReport
     }
 
     /// <summary>
-    /// The results as JSON: <c>{"objectives": {"&lt;name&gt;": {"&lt;split&gt;": {"greedy": f, "rank1": f,
-    /// "chance": f, "&lt;other decoder&gt;": f}}}}</c> with fractions in 0..1; <c>greedy</c> and other decoders appear
-    /// only when the objective was scored with them.
+    /// The named metrics, one row per (objective, split, decoder): Berglund starts-with, BICO name substring (name
+    /// splits) or BICO BLEU (description splits), rank@1 by summed and by mean log-probability with chance, and the
+    /// randomized test (true beats random, paired mean log-probability difference). Missing values show as <c>—</c>.
+    /// </summary>
+    /// <returns>The table, ending with a newline.</returns>
+    public string ToMetricsMarkdown()
+    {
+        string[] header = ["objective", "split", "decoder", "Berglund starts-with", "BICO name in N / BLEU", "rank@1 sum / mean (chance)", "true > random (Δ log p)"];
+        var text = new StringBuilder();
+        AppendRow(text, header);
+        AppendRow(text, header.Select(_ => "---"));
+        foreach (string objective in _objectives)
+        {
+            ReversalCurseResult result = _results[objective];
+            foreach (string split in SplitOrder.Sort(result.Splits.Select(s => s.Split)))
+            {
+                SplitResult r = result[split];
+                string[] decoders = [.. r.Greedy.Keys.Concat(r.BicoNameSubstring.Keys).Concat(r.BicoBleu.Keys).Distinct(StringComparer.Ordinal)];
+                if (decoders.Length == 0) decoders = ["—"];
+                for (int d = 0; d < decoders.Length; d++)
+                {
+                    string decoder = decoders[d];
+                    string bico = r.BicoNameSubstring.TryGetValue(decoder, out double name) ? Percent(name)
+                        : r.BicoBleu.TryGetValue(decoder, out double bleu) ? "BLEU " + (bleu * 100).ToString("0.0", CultureInfo.InvariantCulture) : "—";
+                    string rank = d > 0 || double.IsNaN(r.Rank1) ? "—"
+                        : $"{Percent(r.Rank1)} / {(r.Rank1Mean is double mean ? Percent(mean) : "—")} ({Percent(r.Chance)})";
+                    string randomized = d > 0 || r.Randomized is null ? "—"
+                        : $"{Percent(r.Randomized.TrueBeatsRandom)} ({r.Randomized.MeanDifference.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture)})";
+                    AppendRow(text, [objective, split, decoder, Value(r.Greedy, decoder), bico, rank, randomized]);
+                }
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The results as JSON. <c>objectives</c> keeps the original layout, <c>{"&lt;name&gt;": {"&lt;split&gt;":
+    /// {"greedy": f, "rank1": f, "chance": f, "&lt;other decoder&gt;": f, ...}}}</c> (fractions in 0..1; <c>greedy</c>
+    /// and other decoders are Berglund starts-with accuracies and appear only when scored), and adds per split
+    /// <c>count</c>, <c>candidates</c>, <c>rank1_sum</c> (= <c>rank1</c>), <c>rank1_mean</c>, <c>decoders</c>
+    /// (<c>{"&lt;decoder&gt;": {"berglund_starts_with", "bico_name_substring" | "bico_bleu"}}</c>) and <c>randomized</c>
+    /// (<c>pairs</c>, <c>true_beats_random</c>, <c>mean_log_prob_true</c>, <c>mean_log_prob_random</c>,
+    /// <c>mean_log_prob_difference</c>). Top-level <c>training</c> holds each objective's per-step <c>losses</c> and
+    /// <c>objectives</c> (the member that made each step), <c>settings</c> the run's settings, and
+    /// <c>wall_time_seconds</c> the run's time, when known.
     /// </summary>
     /// <returns>Indented JSON text.</returns>
     public string ToJson()
@@ -113,26 +168,93 @@ public sealed class ReversalCurseReport
                 json.WriteStartObject(objective);
                 ReversalCurseResult result = _results[objective];
                 foreach (string split in SplitOrder.Sort(result.Splits.Select(s => s.Split)))
-                {
-                    SplitResult r = result[split];
-                    json.WriteStartObject(split);
-                    if (r.Greedy.TryGetValue(MainDecoder, out double greedy)) json.WriteNumber(MainDecoder, greedy);
-                    json.WriteNumber(ReversalCurseEvaluator.Rank1Stage, r.Rank1);
-                    json.WriteNumber("chance", r.Chance);
-                    foreach (var (decoder, accuracy) in r.Greedy)
-                        if (decoder != MainDecoder) json.WriteNumber(decoder, accuracy);
-                    json.WriteEndObject();
-                }
+                    WriteSplit(json, result[split]);
                 json.WriteEndObject();
             }
             json.WriteEndObject();
+            if (_training.Count > 0)
+            {
+                json.WriteStartObject("training");
+                foreach (string objective in _objectives.Where(_training.ContainsKey))
+                    WriteTraining(json, objective, _training[objective]);
+                json.WriteEndObject();
+            }
+            if (Settings.Count > 0)
+            {
+                json.WriteStartObject("settings");
+                foreach (var (name, value) in Settings) json.WriteString(name, value);
+                json.WriteEndObject();
+            }
+            if (WallTime is TimeSpan wall) json.WriteNumber("wall_time_seconds", Math.Round(wall.TotalSeconds, 3));
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
+    private static void WriteSplit(Utf8JsonWriter json, SplitResult r)
+    {
+        json.WriteStartObject(r.Split);
+        bool ranked = !double.IsNaN(r.Rank1);
+        if (r.Greedy.TryGetValue(MainDecoder, out double greedy)) json.WriteNumber(MainDecoder, greedy);
+        if (ranked) json.WriteNumber(ReversalCurseEvaluator.Rank1Stage, r.Rank1);
+        json.WriteNumber("chance", r.Chance);
+        foreach (var (decoder, accuracy) in r.Greedy)
+            if (decoder != MainDecoder) json.WriteNumber(decoder, accuracy);
+        json.WriteNumber("count", r.Count);
+        json.WriteNumber("candidates", r.Candidates);
+        if (ranked) json.WriteNumber("rank1_sum", r.Rank1);
+        if (r.Rank1Mean is double mean) json.WriteNumber("rank1_mean", mean);
+        string[] decoders = [.. r.Greedy.Keys.Concat(r.BicoNameSubstring.Keys).Concat(r.BicoBleu.Keys).Distinct(StringComparer.Ordinal)];
+        if (decoders.Length > 0)
+        {
+            json.WriteStartObject("decoders");
+            foreach (string decoder in decoders)
+            {
+                json.WriteStartObject(decoder);
+                if (r.Greedy.TryGetValue(decoder, out double startsWith)) json.WriteNumber("berglund_starts_with", startsWith);
+                if (r.BicoNameSubstring.TryGetValue(decoder, out double name)) json.WriteNumber("bico_name_substring", name);
+                if (r.BicoBleu.TryGetValue(decoder, out double bleu)) json.WriteNumber("bico_bleu", bleu);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        if (r.Randomized is RandomizedComparison randomized)
+        {
+            json.WriteStartObject(ReversalCurseEvaluator.RandomizedStage);
+            json.WriteNumber("pairs", randomized.Pairs);
+            json.WriteNumber("true_beats_random", randomized.TrueBeatsRandom);
+            json.WriteNumber("mean_log_prob_true", randomized.MeanTrueLogProbability);
+            json.WriteNumber("mean_log_prob_random", randomized.MeanRandomLogProbability);
+            json.WriteNumber("mean_log_prob_difference", randomized.MeanDifference);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteTraining(Utf8JsonWriter json, string objective, TrainingReport training)
+    {
+        json.WriteStartObject(objective);
+        json.WriteNumber("steps", training.Steps);
+        json.WriteNumber("epochs", training.EpochsCompleted);
+        json.WriteNumber("tokens", training.Tokens);
+        json.WriteNumber("elapsed_seconds", Math.Round(training.Elapsed.TotalSeconds, 3));
+        json.WriteBoolean("stopped_early", training.StoppedEarly);
+        json.WriteStartArray("losses");
+        foreach (double loss in training.Losses)
+        {
+            if (double.IsFinite(loss)) json.WriteNumberValue(loss);
+            else json.WriteNullValue();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("objectives");
+        foreach (string name in training.Objectives) json.WriteStringValue(name);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     /// <summary>
-    /// Writes <see cref="MarkdownFileName"/> and <see cref="JsonFileName"/> into <paramref name="directory"/> (created
+    /// Writes <see cref="MarkdownFileName"/> (<see cref="ToMarkdown"/>, a blank line, <see cref="ToMetricsMarkdown"/>) and
+    /// <see cref="JsonFileName"/> into <paramref name="directory"/> (created
     /// when missing), each replaced atomically (temporary file in the same folder, flushed, then renamed over the target).
     /// </summary>
     /// <param name="directory">The output folder.</param>
@@ -143,7 +265,7 @@ public sealed class ReversalCurseReport
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFileName), ToMarkdown());
+        AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFileName), ToMarkdown() + "\n" + ToMetricsMarkdown());
         AtomicFile.WriteAllText(Path.Combine(directory, JsonFileName), ToJson());
     }
 
@@ -164,7 +286,7 @@ public sealed class ReversalCurseReport
     private static string Value(IReadOnlyDictionary<string, double> greedy, string decoder) =>
         greedy.TryGetValue(decoder, out double value) ? Percent(value) : "—";
 
-    private static string Percent(double fraction) => (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double fraction) => double.IsNaN(fraction) ? "—" : (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static void AppendRow(StringBuilder text, IEnumerable<string> cells) =>
         text.Append("| ").AppendJoin(" | ", cells.Select(cell => cell.Replace("|", "\\|", StringComparison.Ordinal))).Append(" |\n");

@@ -1,12 +1,13 @@
 namespace Reversal.Training.Evaluation.ReversalCurse;
 
-/// <summary>What a test split's completions are, which decides how much of them greedy scoring requires.</summary>
+/// <summary>What a test split's completions are, which decides which BICO metric applies (name substring or BLEU) and,
+/// in the lenient starts-with variant, how much of them is required.</summary>
 public enum TargetKind
 {
-    /// <summary>A person's name: greedy scoring requires the whole completion.</summary>
+    /// <summary>A person's name: scored by starts-with and by BICO's name substring.</summary>
     Name,
 
-    /// <summary>A description: greedy scoring requires only its first
-    /// <see cref="ReversalCurseEvaluatorOptions.DescriptionWords"/> words.</summary>
+    /// <summary>A description: scored by starts-with (the whole description, or its first
+    /// <see cref="ReversalCurseEvaluatorOptions.DescriptionWords"/> words when set) and by BICO's BLEU.</summary>
     Description,
 }

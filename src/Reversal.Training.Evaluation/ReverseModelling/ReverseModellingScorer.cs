@@ -10,7 +10,15 @@ namespace Reversal.Training.Evaluation.ReverseModelling;
 /// <c>ReversedObjective</c>) on the reversed document. Selecting the highest-S data for continued pre-training beat
 /// random and lowest-S selections in the paper.
 /// </summary>
-/// <remarks>Each document's first token (BOS) is context; every later token is scored. Both models must share the tokenizer.</remarks>
+/// <remarks>
+/// <para><b>Both means cover the same tokens.</b> Each direction is scored after a BOS: a document that starts with BOS
+/// keeps it (it stays first when reversed, <see cref="TokenSequence.Reversed"/>); one that does not gets BOS prepended
+/// for scoring, in both directions. So the forward mean covers every token after BOS (content and a trailing EOS) and
+/// the reverse mean covers exactly the same tokens in reverse order. (Scoring a BOS-less document from its own first
+/// token would leave out its first token forward and its last token in reverse: two different token sets.) The models
+/// should therefore be trained on BOS-prefixed sequences, as <c>PromptCompletionEncoder</c> produces them.</para>
+/// <para>Both models must share the tokenizer.</para>
+/// </remarks>
 public sealed class ReverseModellingScorer
 {
     private readonly SequenceScorer _forward;
@@ -32,7 +40,8 @@ public sealed class ReverseModellingScorer
     }
 
     /// <summary>The score of every document, in input order.</summary>
-    /// <exception cref="ArgumentException">No documents, or a document shorter than 2 tokens (the message names it), or too long for a model.</exception>
+    /// <exception cref="ArgumentException">No documents, a document with no token after its BOS (the message names it), or
+    /// a document too long for a model.</exception>
     public IReadOnlyList<DocumentQualityScore> Score(IReadOnlyList<TokenSequence> documents, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -42,7 +51,8 @@ public sealed class ReverseModellingScorer
         for (int i = 0; i < documents.Count; i++)
         {
             var document = documents[i] ?? throw new ArgumentException($"Document {i} is null.", nameof(documents));
-            if (document.Length < 2) throw new ArgumentException($"Document {i} has {document.Length} token(s); scoring needs at least 2.", nameof(documents));
+            if (document.Ids[0] != _specialTokens.Bos) document = new TokenSequence([_specialTokens.Bos, .. document.Ids]);
+            if (document.Length < 2) throw new ArgumentException($"Document {i} has no token after its BOS to score.", nameof(documents));
             forward[i] = Split(document);
             reverse[i] = Split(document.Reversed(_specialTokens));
         }
@@ -55,5 +65,6 @@ public sealed class ReverseModellingScorer
     public IReadOnlyList<DocumentQualityScore> Rank(IReadOnlyList<TokenSequence> documents, CancellationToken cancellationToken = default) =>
         Score(documents, cancellationToken).OrderByDescending(s => s.Score).ThenBy(s => s.Index).ToArray();
 
+    /// <summary>BOS as prompt, every later token as the scored completion.</summary>
     private static PromptCompletionIds Split(TokenSequence document) => new(document.Ids[..1], document.Ids[1..]);
 }

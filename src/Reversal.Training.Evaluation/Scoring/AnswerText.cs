@@ -3,9 +3,9 @@ using System.Text;
 namespace Reversal.Training.Evaluation.Scoring;
 
 /// <summary>
-/// Text rules of greedy (exact-prefix) scoring, as in the Berglund et al. code: both the decoded answer and the target
-/// are normalised (trimmed, lower-cased, whitespace runs collapsed to one space) and the answer is correct when it
-/// starts with the target.
+/// Text rules of answer scoring: both the decoded answer and the target are normalised (trimmed, lower-cased,
+/// whitespace runs collapsed to one space); Berglund et al.'s rule counts an answer correct when it starts with the
+/// target, the BICO code's name rule when it contains it.
 /// </summary>
 public static class AnswerText
 {
@@ -58,5 +58,17 @@ public static class AnswerText
     {
         string normalizedTarget = Normalize(target);
         return normalizedTarget.Length > 0 && Normalize(answer).StartsWith(normalizedTarget, StringComparison.Ordinal);
+    }
+
+    /// <summary>True when the normalised <paramref name="target"/> occurs anywhere in the normalised
+    /// <paramref name="answer"/> (ordinal comparison), the BICO code's name rule. An empty normalised target never matches.</summary>
+    /// <param name="answer">The decoded answer text.</param>
+    /// <param name="target">The expected text.</param>
+    /// <returns>Whether the answer is counted correct.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static bool ContainsTarget(string answer, string target)
+    {
+        string normalizedTarget = Normalize(target);
+        return normalizedTarget.Length > 0 && Normalize(answer).Contains(normalizedTarget, StringComparison.Ordinal);
     }
 }

@@ -35,6 +35,21 @@ public class FictitiousPeopleGeneratorTests
     }
 
     [Test]
+    public void Randomized_reverse_splits_pair_each_prompt_with_another_person_of_its_subset()
+    {
+        Assert.That(Default.RandomizedSplits.Keys, Is.EquivalentTo(new[] { ReversalSplits.P2DReverse, ReversalSplits.D2PReverse }));
+        foreach (var (split, randomized) in Default.RandomizedSplits)
+        {
+            var test = Default.TestSplits[split];
+            Assert.That(randomized.Select(r => r.Prompt), Is.EqualTo(test.Select(r => r.Prompt)), split);
+            Assert.That(randomized.Zip(test).All(p => p.First.Completion != p.Second.Completion), Is.True, split);
+            var completions = test.Select(r => r.Completion).ToHashSet();
+            Assert.That(randomized.All(r => completions.Contains(r.Completion)), Is.True, $"{split}: another person of the same subset");
+        }
+        Assert.That(Default.Files[ReversalCurseFiles.P2DReverseRandomizedTest], Is.EqualTo(Default.RandomizedSplits[ReversalSplits.P2DReverse]));
+    }
+
+    [Test]
     public void Sizes_follow_the_options()
     {
         var options = new FictitiousPeopleOptions { PeoplePerSubset = 4, TrainTemplatesPerPerson = 3, TestTemplatesPerPerson = 2, Seed = 9 };

@@ -31,6 +31,14 @@ public class ReversalCurseDatasetTests
         // The reversal test asks description -> name for people trained name-first.
         Assert.That(data.TestSplits[ReversalSplits.P2DReverse][0].Completion, Is.EqualTo(" Daphne Barrington"));
         Assert.That(data.TestSplits[ReversalSplits.P2D][0].Prompt, Does.Contain("Daphne Barrington"));
+        // The randomized counterparts of the two reverse splits: same prompts, another person's completion.
+        Assert.That(data.RandomizedSplits.Keys, Is.EquivalentTo(new[] { ReversalSplits.P2DReverse, ReversalSplits.D2PReverse }));
+        foreach (var (split, randomized) in data.RandomizedSplits)
+        {
+            Assert.That(randomized.Select(r => r.Prompt), Is.EqualTo(data.TestSplits[split].Select(r => r.Prompt)), split);
+            Assert.That(randomized.Zip(data.TestSplits[split]).Count(p => p.First.Completion != p.Second.Completion), Is.GreaterThan(250), split);
+        }
+        Assert.That(data.RandomizedSplits[ReversalSplits.P2DReverse][0].Completion, Is.EqualTo(" Selena Granger"));
     }
 
     [Test]

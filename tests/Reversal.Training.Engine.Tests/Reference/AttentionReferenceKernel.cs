@@ -32,9 +32,9 @@ internal static class AttentionReferenceKernel
             for (int g = 0; g < p.Group; g++)
             {
                 int h = kvh * p.Group + g;
-                for (int t = 0; t < p.QueryLength; t++)
+                for (int t = 0; t < p.QueryCount(b); t++)
                 {
-                    int end = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
+                    int end = p.RowKeyEnd(b, t);
                     float lse = ScoreRow(p, b, h, kvh, t, end, scores);
                     logSumExp[p.StatIndex(b, h, t)] = lse;
                     var o = output.AsSpan(p.QueryIndex(b, t, h), d);
@@ -67,11 +67,11 @@ internal static class AttentionReferenceKernel
             for (int g = 0; g < p.Group; g++)
             {
                 int h = kvh * p.Group + g;
-                for (int t = 0; t < p.QueryLength; t++)
+                for (int t = 0; t < p.QueryCount(b); t++)
                 {
                     float lse = logSumExp[p.StatIndex(b, h, t)];
                     if (float.IsNegativeInfinity(lse)) continue;
-                    int end = p.Policy.KeyEnd(b, t + p.QueryOffset, p.KeyLength);
+                    int end = p.RowKeyEnd(b, t);
                     ScoreRow(p, b, h, kvh, t, end, scores);
                     int qi = p.QueryIndex(b, t, h);
                     var dO = dOutput.AsSpan(qi, d);

@@ -94,22 +94,25 @@ public class ReversalCurseEvaluatorTests
     }
 
     [Test]
-    public void Descriptions_count_their_first_four_words_names_count_in_full()
+    public void Descriptions_count_in_full_by_default_and_their_first_words_only_in_the_lenient_variant()
     {
-        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, null, OracleScores(Data.TestSplits));
         var fourWords = Answering("four", c => Words(c, skipLast: Math.Max(0, c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length - 4)));
         var threeWords = Answering("three", c => Words(c, skipLast: c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length - 3));
 
-        ReversalCurseResult result = evaluator.Evaluate(Data, [fourWords, threeWords]);
+        // Berglund: the whole description is required.
+        var berglund = new ReversalCurseEvaluator(Model, Tokenizer, null, OracleScores(Data.TestSplits)).Evaluate(Data, [fourWords, threeWords]);
+        Assert.That(berglund[ReversalSplits.P2D].Greedy["four"], Is.EqualTo(0.0));
+        Assert.That(berglund[ReversalSplits.D2PReverse].Greedy["four"], Is.EqualTo(0.0));
+        Assert.That(berglund[ReversalSplits.D2P].Greedy["four"], Is.EqualTo(1.0), "a two-word name is complete in four words");
 
-        // Four words: the whole target of a description; a name (two words) is complete too.
-        Assert.That(result[ReversalSplits.P2D].Greedy["four"], Is.EqualTo(1.0));
-        Assert.That(result[ReversalSplits.D2PReverse].Greedy["four"], Is.EqualTo(1.0));
-        Assert.That(result[ReversalSplits.D2P].Greedy["four"], Is.EqualTo(1.0));
-        // Three words: short of a description's four; still a complete two-word name.
-        Assert.That(result[ReversalSplits.P2D].Greedy["three"], Is.EqualTo(0.0));
-        Assert.That(result[ReversalSplits.D2PReverse].Greedy["three"], Is.EqualTo(0.0));
-        Assert.That(result[ReversalSplits.P2DReverse].Greedy["three"], Is.EqualTo(1.0));
+        // Lenient variant: the first four words of a description suffice.
+        var lenient = new ReversalCurseEvaluator(Model, Tokenizer, new ReversalCurseEvaluatorOptions { DescriptionWords = 4 }, OracleScores(Data.TestSplits))
+            .Evaluate(Data, [fourWords, threeWords]);
+        Assert.That(lenient[ReversalSplits.P2D].Greedy["four"], Is.EqualTo(1.0));
+        Assert.That(lenient[ReversalSplits.D2PReverse].Greedy["four"], Is.EqualTo(1.0));
+        Assert.That(lenient[ReversalSplits.P2D].Greedy["three"], Is.EqualTo(0.0));
+        Assert.That(lenient[ReversalSplits.D2PReverse].Greedy["three"], Is.EqualTo(0.0));
+        Assert.That(lenient[ReversalSplits.P2DReverse].Greedy["three"], Is.EqualTo(1.0));
     }
 
     [Test]
@@ -150,7 +153,8 @@ public class ReversalCurseEvaluatorTests
     public void Decoders_get_bos_plus_prompt_a_budget_of_target_tokens_plus_four_and_eos_as_stop()
     {
         var decoder = Answering("greedy", c => c);
-        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, null, OracleScores(Data.TestSplits));
+        var options = new ReversalCurseEvaluatorOptions { Metrics = ReversalCurseMetrics.BerglundStartsWith };
+        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, options, OracleScores(Data.TestSplits));
 
         evaluator.Evaluate(Data, [decoder]);
 
@@ -161,25 +165,44 @@ public class ReversalCurseEvaluatorTests
             foreach (PromptCompletion row in Data.TestSplits[split])
             {
                 var (prompt, budget, stop) = decoder.Calls[call++];
-                string target = SplitTargetKinds.Default[split] == TargetKind.Description ? AnswerText.FirstWords(row.Completion, 4) : row.Completion;
                 Assert.That(prompt, Is.EqualTo(Tokenizer.Encode(row.Prompt, addBos: true)));
-                Assert.That(budget, Is.EqualTo(Tokenizer.Encode(target).Length + 4));
+                Assert.That(budget, Is.EqualTo(Tokenizer.Encode(row.Completion).Length + 4));
                 Assert.That(stop, Is.EqualTo(Tokenizer.SpecialTokens.Eos));
             }
         }
     }
 
     [Test]
-    public void The_description_word_count_and_the_extra_token_budget_are_configurable()
+    public void The_bico_metrics_decode_forty_tokens_and_starts_with_reads_only_its_own_budget()
     {
-        var decoder = Answering("two_words", c => Words(c, skipLast: c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length - 2));
-        var options = new ReversalCurseEvaluatorOptions { DescriptionWords = 2, ExtraNewTokens = 1 };
-        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, options, OracleScores(Data.TestSplits));
+        // Five filler words before the completion: starts-with fails, but the name is inside BICO's 40 tokens.
+        string filler = string.Join(' ', Enumerable.Repeat(Data.TestSplits[ReversalSplits.D2P][0].Completion.Trim().Split(' ')[0], 5));
+        var late = Answering("late", c => filler + " " + c);
+        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, null, OracleScores(Data.TestSplits));
 
-        ReversalCurseResult result = evaluator.Evaluate(Data, [decoder]);
+        ReversalCurseResult result = evaluator.Evaluate(Data, [late]);
 
-        Assert.That(result[ReversalSplits.P2D].Greedy["two_words"], Is.EqualTo(1.0));
-        Assert.That(decoder.Calls.Skip(4).First().MaxNewTokens, Is.EqualTo(3)); // first p2d row: 2 words + 1
+        Assert.That(late.Calls.Select(c => c.MaxNewTokens), Is.All.EqualTo(40));
+        Assert.That(result[ReversalSplits.D2P].Greedy["late"], Is.EqualTo(0.0));
+        Assert.That(result[ReversalSplits.D2P].BicoNameSubstring["late"], Is.EqualTo(1.0));
+        Assert.That(result[ReversalSplits.P2DReverse].BicoNameSubstring["late"], Is.EqualTo(1.0));
+        Assert.That(result[ReversalSplits.P2D].BicoBleu["late"], Is.InRange(0.3, 0.99), "the extra words cost precision, not recall");
+        Assert.That(result[ReversalSplits.P2D].BicoNameSubstring, Is.Empty);
+        Assert.That(result[ReversalSplits.D2P].BicoBleu, Is.Empty);
+    }
+
+    [Test]
+    public void Echoed_descriptions_score_bleu_one_and_another_persons_scores_less()
+    {
+        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, null, OracleScores(Data.TestSplits));
+        var completions = Data.TestSplits.ToDictionary(s => s.Key, s => s.Value.Select(r => r.Completion).Distinct().ToArray());
+        string Other(string c) => completions.Values.First(list => list.Contains(c)).First(x => x != c);
+
+        ReversalCurseResult result = evaluator.Evaluate(Data, [Answering("echo", c => c), Answering("other", Other)]);
+
+        Assert.That(result[ReversalSplits.P2D].BicoBleu["echo"], Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(result[ReversalSplits.P2D].BicoBleu["other"], Is.LessThan(0.9));
+        Assert.That(result[ReversalSplits.D2P].BicoNameSubstring["other"], Is.EqualTo(0.0));
     }
 
     [Test]
@@ -276,7 +299,7 @@ public class ReversalCurseEvaluatorTests
         Assert.That(result.Splits.Select(s => s.Count), Is.All.EqualTo(2));
         Assert.That(result.Splits.Select(s => s.Candidates), Is.All.EqualTo(2));
         Assert.That(decoder.Calls, Has.Count.EqualTo(8));
-        Assert.That(pairs, Is.EqualTo(4 * 2 * 2));
+        Assert.That(pairs, Is.EqualTo(4 * 2 * 2 + 2 * 2 * 2), "rank@1: 4 splits x 2 rows x 2 candidates; randomized: 2 splits x 2 rows x 2");
     }
 
     [Test]
@@ -291,13 +314,14 @@ public class ReversalCurseEvaluatorTests
         foreach (var group in progress.Items.GroupBy(p => p.Split))
         {
             EvaluationProgress[] items = [.. group];
-            Assert.That(items.Select(p => p.Total), Is.All.EqualTo(4 * 3));
+            bool randomized = Data.RandomizedSplits.ContainsKey(group.Key);
+            Assert.That(items.Select(p => p.Total), Is.All.EqualTo(4 * (randomized ? 4 : 3)));
             Assert.That(items.Select(p => p.Done), Is.Ordered);
             Assert.That(items[^1].Done, Is.EqualTo(items[^1].Total));
-            Assert.That(items[^1].Stage, Is.EqualTo(ReversalCurseEvaluator.Rank1Stage));
+            Assert.That(items[^1].Stage, Is.EqualTo(randomized ? ReversalCurseEvaluator.RandomizedStage : ReversalCurseEvaluator.Rank1Stage));
             Assert.That(items.Select(p => p.SplitCount), Is.All.EqualTo(4));
         }
-        Assert.That(progress.Items.Select(p => p.Stage).Distinct(), Is.EquivalentTo(new[] { "greedy", "greedy_infill", "rank1" }));
+        Assert.That(progress.Items.Select(p => p.Stage).Distinct(), Is.EquivalentTo(new[] { "greedy", "greedy_infill", "rank1", "randomized" }));
     }
 
     [Test]

@@ -58,7 +58,67 @@ public class ReverseModellingScorerTests
     {
         var scorer = new ReverseModellingScorer(Model(1), Model(2), SpecialTokenIds.Default);
         Assert.That(() => scorer.Score([]), Throws.ArgumentException.With.Message.Contains("no documents"));
-        Assert.That(() => scorer.Score([Documents[0], new TokenSequence([2])]), Throws.ArgumentException.With.Message.Contains("Document 1 has 1 token"));
+        Assert.That(() => scorer.Score([Documents[0], new TokenSequence([2])]), Throws.ArgumentException.With.Message.Contains("Document 1 has no token after its BOS"));
         Assert.That(() => new ReverseModellingScorer(Model(1), Model(2, vocab: 31), SpecialTokenIds.Default), Throws.ArgumentException.With.Message.Contains("share the tokenizer"));
+    }
+
+    /// <summary>Log-probability −id for every scored target (so a mean loss is the mean id of the scored tokens), recording them.</summary>
+    private sealed class TokenRecordingModel : ICausalLanguageModel
+    {
+        public List<int> Scored { get; } = [];
+
+        public int VocabSize => 30;
+
+        public int ContextLength => 32;
+
+        public float[] Logits(ModelInput input, ReadOnlySpan<int> positions) => throw new NotSupportedException();
+
+        public double[] TargetLogProbabilities(ModelInput input, ReadOnlySpan<int> targets)
+        {
+            var result = new double[targets.Length];
+            for (int i = 0; i < targets.Length; i++)
+                if (targets[i] != ObjectiveBatch.IgnoreIndex)
+                {
+                    Scored.Add(targets[i]);
+                    result[i] = -targets[i];
+                }
+            return result;
+        }
+
+        public IDecodingSession StartDecoding(int batchSize, int capacity) => throw new NotSupportedException();
+    }
+
+    [TestCase(new[] { 10, 11, 12, 13, 3 }, TestName = "without BOS, with EOS")]
+    [TestCase(new[] { 10, 11, 12, 13 }, TestName = "without BOS or EOS")]
+    [TestCase(new[] { 2, 10, 11, 12, 13, 3 }, TestName = "with BOS and EOS")]
+    public void Forward_and_reverse_means_cover_the_same_tokens(int[] ids)
+    {
+        var forward = new TokenRecordingModel();
+        var reverse = new TokenRecordingModel();
+
+        var score = new ReverseModellingScorer(forward, reverse, SpecialTokenIds.Default).Score([new TokenSequence(ids)])[0];
+
+        // Every token but BOS is scored in both directions: the same multiset, so a model that only looks at the target
+        // token gives equal means and S = 0 (scoring a BOS-less document from its first token would drop 10 forward and
+        // 13 in reverse, and S would be (mean without 10) − (mean without 13) = 1/4 or 1/3 here).
+        int[] content = [.. ids.Where(id => id != SpecialTokenIds.Default.Bos)];
+        Assert.That(forward.Scored, Is.EquivalentTo(content));
+        Assert.That(reverse.Scored, Is.EquivalentTo(content));
+        Assert.That(score.ForwardLoss, Is.EqualTo(content.Average()).Within(1e-12));
+        Assert.That(score.Score, Is.EqualTo(0.0).Within(1e-12));
+    }
+
+    [Test]
+    public void A_document_without_bos_scores_as_the_same_document_with_bos()
+    {
+        var forward = Model(5);
+        var reverse = Model(6);
+        var scorer = new ReverseModellingScorer(forward, reverse, SpecialTokenIds.Default);
+
+        var without = scorer.Score([new TokenSequence([10, 11, 12, 13, 3])])[0];
+        var with = scorer.Score([new TokenSequence([2, 10, 11, 12, 13, 3])])[0];
+
+        Assert.That(without.ForwardLoss, Is.EqualTo(with.ForwardLoss));
+        Assert.That(without.ReverseLoss, Is.EqualTo(with.ReverseLoss));
     }
 }

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using Reversal.Training.Data.ReversalCurse;
+using Reversal.Training.Data.Tokenization;
+using Reversal.Training.Engine.Llama;
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.Evaluation.ReversalCurse;
+using Reversal.Training.Generation;
+using Reversal.Training.Models;
+using Reversal.Training.Objectives;
+
+namespace Reversal.Benchmarks.Evaluation;
+
+/// <summary>
+/// <c>eval-speed [--data DIR] [--rows N] [--batch 64] [--threads 2] [--repeat 3]</c>: times the reversal-curse
+/// evaluation of the four Berglund test splits (all metrics, the greedy and the infill decoder, as the demo evaluates
+/// its ABI model) one row at a time (<c>DecodingBatchSize = 1</c>, as before batched decoding) and batched, checks that
+/// both give the same results, and prints the times and their ratio.
+/// </summary>
+/// <remarks>
+/// The model is a from-scratch Tiny Llama (seed 1, untrained) over the demo's word tokenizer fitted on the training
+/// file: an untrained model rarely emits EOS, so every row decodes its whole budget (the slowest case for decoding). The
+/// best of <c>--repeat</c> runs of each mode is reported. <c>--rows N</c> evaluates only the first N rows of each split
+/// (a quick check that the command works).
+/// </remarks>
+public static class EvaluationSpeedCommand
+{
+    /// <summary>Runs the measurement; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        string? data = Option(args, "--data") ?? LocateBerglund();
+        int? rows = Option(args, "--rows") is string r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
+        int batch = int.Parse(Option(args, "--batch") ?? "64", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
+        if (batch < 1 || threads < 1 || repeat < 1 || rows is < 1)
+        {
+            Console.Error.WriteLine("--batch, --threads, --repeat and --rows must be at least 1.");
+            return 2;
+        }
+        Compute.MaxThreads = threads;
+
+        ReversalCurseDataset dataset = data is not null ? ReversalCurseDataset.Load(data) : new FictitiousPeopleGenerator().Generate();
+        var tokenizer = WordTokenizer.Fit(dataset.Train.Select(row => row.Prompt + " " + row.Completion),
+            new WordTokenizerOptions { AdditionalSpecialTokens = BlankInfillingTokens.TokenTexts });
+        var model = LlamaModel.Create(LlamaConfig.Tiny(tokenizer.VocabSize) with { MaxPositionEmbeddings = 64 }, seed: 1);
+        ICompletionDecoder[] decoders =
+        [
+            CausalGreedyDecoder.Instance,
+            new InfillDecoder(BlankInfillingTokens.From(tokenizer.TokenToId), tokenizer.SpecialTokens.Eos),
+        ];
+        Console.WriteLine($"Data: {data ?? "generated (Berglund data not found)"}; {dataset.TestSplits.Values.Sum(s => Math.Min(s.Count, rows ?? int.MaxValue)):N0} test rows, " +
+                          $"vocabulary {tokenizer.VocabSize:N0}, Tiny model, {threads} threads, best of {repeat}");
+
+        (double Seconds, ReversalCurseResult Result) Measure(int decodingBatch)
+        {
+            var evaluator = new ReversalCurseEvaluator(model, tokenizer, new ReversalCurseEvaluatorOptions { MaxPerSplit = rows, DecodingBatchSize = decodingBatch });
+            double best = double.MaxValue;
+            ReversalCurseResult? result = null;
+            for (int i = 0; i < repeat; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                result = evaluator.Evaluate(dataset, decoders);
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+            return (best, result!);
+        }
+
+        var before = Measure(1);
+        Console.WriteLine($"one row at a time:       {before.Seconds,8:F2} s");
+        var after = Measure(batch);
+        Console.WriteLine($"batched ({batch} rows):      {after.Seconds,8:F2} s");
+        bool same = before.Result.Splits.Zip(after.Result.Splits).All(p => Same(p.First, p.Second));
+        Console.WriteLine($"speed-up: {before.Seconds / after.Seconds:F2}x; results identical: {(same ? "yes" : "NO")}");
+        return same ? 0 : 1;
+    }
+
+    private static bool Same(SplitResult a, SplitResult b) =>
+        a.Greedy.OrderBy(k => k.Key).SequenceEqual(b.Greedy.OrderBy(k => k.Key))
+        && a.BicoNameSubstring.OrderBy(k => k.Key).SequenceEqual(b.BicoNameSubstring.OrderBy(k => k.Key))
+        && a.BicoBleu.OrderBy(k => k.Key).SequenceEqual(b.BicoBleu.OrderBy(k => k.Key))
+        && a.Rank1.Equals(b.Rank1) && Equals(a.Rank1Mean, b.Rank1Mean) && Equals(a.Randomized, b.Randomized);
+
+    /// <summary>The Berglund folder beside the repository (../shared/data/reversal_curse/...), or null.</summary>
+    private static string? LocateBerglund()
+    {
+        for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+        {
+            if (folder.GetFiles("*.slnx").Length == 0) continue;
+            string candidate = Path.Combine(folder.Parent?.FullName ?? folder.FullName, "shared", "data", "reversal_curse", "data", "reverse_experiments", "june_version_7921032488");
+            return Directory.Exists(candidate) ? candidate : null;
+        }
+        return null;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
