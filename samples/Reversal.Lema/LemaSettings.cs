@@ -1,0 +1,53 @@
+namespace Reversal.Lema;
+
+/// <summary>The experiment's command-line settings.</summary>
+internal sealed record LemaSettings
+{
+    /// <summary>Output folder for results.md, results.json and the generated data (null: none written).</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Fine-tuning seeds (data order) per condition.</summary>
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>Seed of the task, the base checkpoint, the reasoner and evolution.</summary>
+    public int TaskSeed { get; init; } = 1;
+
+    /// <summary>Training problems.</summary>
+    public int Train { get; init; } = 600;
+
+    /// <summary>Held-out test problems.</summary>
+    public int Test { get; init; } = 300;
+
+    /// <summary>Fewest operations per problem.</summary>
+    public int MinSteps { get; init; } = 2;
+
+    /// <summary>Most operations per problem.</summary>
+    public int MaxSteps { get; init; } = 3;
+
+    /// <summary>Largest value a step may produce.</summary>
+    public int MaxValue { get; init; } = 60;
+
+    /// <summary>Epochs of CoT training that make the reasoner from the base checkpoint.</summary>
+    public int ReasonerEpochs { get; init; } = 12;
+
+    /// <summary>Paths sampled per training question.</summary>
+    public int Paths { get; init; } = 4;
+
+    /// <summary>Sampling temperature of the reasoner.</summary>
+    public float Temperature { get; init; } = 1.0f;
+
+    /// <summary>Evolved questions per evolution strategy.</summary>
+    public int Evolved { get; init; } = 300;
+
+    /// <summary>Fine-tuning epochs per condition.</summary>
+    public int Epochs { get; init; } = 12;
+
+    /// <summary>Examples per optimizer step.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak learning rate (AdamW, warm-up, cosine).</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Compute threads.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Reversal.Lema;
+using Spectre.Console;
+
+var defaults = new LemaSettings();
+var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, the LEMA data (data/) and the checkpoints." };
+var seeds = new Option<int>("--seeds") { Description = "Fine-tuning seeds per condition.", DefaultValueFactory = _ => defaults.Seeds };
+var taskSeed = new Option<int>("--task-seed") { Description = "Seed of the task, base checkpoint, reasoner sampling and evolution.", DefaultValueFactory = _ => defaults.TaskSeed };
+var train = new Option<int>("--train") { Description = "Training problems.", DefaultValueFactory = _ => defaults.Train };
+var test = new Option<int>("--test") { Description = "Held-out test problems.", DefaultValueFactory = _ => defaults.Test };
+var minSteps = new Option<int>("--min-steps") { Description = "Fewest operations per problem.", DefaultValueFactory = _ => defaults.MinSteps };
+var maxSteps = new Option<int>("--max-steps") { Description = "Most operations per problem.", DefaultValueFactory = _ => defaults.MaxSteps };
+var maxValue = new Option<int>("--max-value") { Description = "Largest value any step may produce.", DefaultValueFactory = _ => defaults.MaxValue };
+var reasonerEpochs = new Option<int>("--reasoner-epochs") { Description = "CoT epochs that make the reasoner.", DefaultValueFactory = _ => defaults.ReasonerEpochs };
+var paths = new Option<int>("--paths") { Description = "Paths sampled per training question (k).", DefaultValueFactory = _ => defaults.Paths };
+var temperature = new Option<float>("--temperature") { Description = "Reasoner sampling temperature.", DefaultValueFactory = _ => defaults.Temperature };
+var evolved = new Option<int>("--evolved") { Description = "Evolved questions per evolution strategy.", DefaultValueFactory = _ => defaults.Evolved };
+var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs per condition.", DefaultValueFactory = _ => defaults.Epochs };
+var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => defaults.BatchSize };
+var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up, cosine decay).", DefaultValueFactory = _ => defaults.LearningRate };
+var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => defaults.Threads };
+
+var root = new RootCommand("LEMA end to end: a CoT-trained Tiny Llama makes mistakes on a verifiable arithmetic task, a programmatic corrector fixes them, and five fine-tunings from one base checkpoint compare CoT, CoT at equal tokens, LEMA and LEMA with correction-centric or random evolution.")
+{
+    output, seeds, taskSeed, train, test, minSteps, maxSteps, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = new LemaSettings
+    {
+        OutputDirectory = parse.GetValue(output), Seeds = parse.GetValue(seeds), TaskSeed = parse.GetValue(taskSeed), Train = parse.GetValue(train),
+        Test = parse.GetValue(test), MinSteps = parse.GetValue(minSteps), MaxSteps = parse.GetValue(maxSteps), MaxValue = parse.GetValue(maxValue),
+        ReasonerEpochs = parse.GetValue(reasonerEpochs), Paths = parse.GetValue(paths), Temperature = parse.GetValue(temperature),
+        Evolved = parse.GetValue(evolved), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(learningRate),
+        Threads = parse.GetValue(threads),
+    };
+    if (settings.Seeds < 1 || settings.Epochs < 1 || settings.ReasonerEpochs < 1 || settings.Paths < 1 || settings.BatchSize < 1 || settings.Threads < 1 || settings.Evolved < 0)
+    {
+        AnsiConsole.MarkupLine("[red]--seeds, --epochs, --reasoner-epochs, --paths, --batch-size and --threads must be at least 1, --evolved at least 0.[/]");
+        return 2;
+    }
+    try
+    {
+        return await new LemaExperiment(settings, AnsiConsole.Console).RunAsync(cancellationToken);
+    }
+    catch (OperationCanceledException)
+    {
+        AnsiConsole.MarkupLine("[yellow]Cancelled; the JSONL written so far is valid.[/]");
+        return 130;
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
+    {
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+        return 1;
+    }
+});
+return await root.Parse(args).InvokeAsync();
