@@ -13,6 +13,7 @@ namespace Reversal.Lema;
 internal sealed record ExperimentReport(
     LemaSettings Settings,
     ArithmeticTask Task,
+    double BaseAccuracy,
     double ReasonerAccuracy,
     LemaStatistics Mistakes,
     EvolutionResult CentricEvolution,
@@ -64,7 +65,7 @@ internal sealed record ExperimentReport(
         var md = new StringBuilder();
         md.AppendLine("# LEMA on the built-in arithmetic task").AppendLine();
         md.Append(Invariant($"Task: {Task.Train.Count} training / {Task.Test.Count} held-out test problems, {Settings.MinSteps}-{Settings.MaxSteps} operations (+ - * /), values up to {Settings.MaxValue}, task seed {Settings.TaskSeed}. "));
-        md.Append(Invariant($"Tiny Llama from one base checkpoint; reasoner = base + {Settings.ReasonerEpochs} epochs of CoT (test pass@1 {Pct(ReasonerAccuracy)}), {Settings.Paths} paths per question at temperature {Settings.Temperature}. "));
+        md.Append(Invariant($"Base checkpoint: a Tiny Llama pre-trained for {Settings.PretrainEpochs} epochs on {Settings.Pretrain} other problems of the task (test pass@1 {Pct(BaseAccuracy)}). Reasoner = base + {Settings.ReasonerEpochs} epochs of CoT on the training split (test pass@1 {Pct(ReasonerAccuracy)}), {Settings.Paths} paths per training question at temperature {Settings.Temperature}. "));
         md.AppendLine(Invariant($"Every condition: base checkpoint + {Settings.Epochs} epochs, loss on the output only, batch {Settings.BatchSize}, AdamW lr {Settings.LearningRate}, greedy pass@1 on the test split, seeds 1-{Settings.Seeds} (data order). Total time {Elapsed.TotalMinutes:F1} min on {Settings.Threads} threads."));
         md.AppendLine();
         md.AppendLine("| condition | rows | tokens | target tokens | pass@1 (mean ± sd) | per seed |");
@@ -99,6 +100,7 @@ internal sealed record ExperimentReport(
                 JsonSerializer.Serialize(w, property.GetValue(Settings), property.PropertyType);
             }
             w.WriteEndObject();
+            w.WriteNumber("baseTestAccuracy", BaseAccuracy);
             w.WriteNumber("reasonerTestAccuracy", ReasonerAccuracy);
             Statistics(w, "mistakes", Mistakes);
             Evolution(w, "correctionCentricEvolution", CentricEvolution, CentricMistakes);

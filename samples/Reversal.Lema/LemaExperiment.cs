@@ -30,18 +30,26 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         var clock = Stopwatch.StartNew();
         var task = new ArithmeticTaskGenerator(new ArithmeticTaskOptions
         {
-            Seed = settings.TaskSeed, TrainCount = settings.Train, TestCount = settings.Test,
+            Seed = settings.TaskSeed, TrainCount = settings.Pretrain + settings.Train, TestCount = settings.Test,
             MinSteps = settings.MinSteps, MaxSteps = settings.MaxSteps, MaxValue = settings.MaxValue,
         }).Generate();
         var tokenizer = WordTokenizer.Fit(TaskVocabulary.Corpus(task));
-        var cot = task.Train.Select(p => new PromptCompletion(LemaPrompts.CotInput(p.Question), p.Rationale)).ToArray();
+        // The first Pretrain training problems make the base checkpoint; the rest are the fine-tuning questions.
+        var pretraining = task.Train.Take(settings.Pretrain).ToArray();
+        task = task with { Train = task.Train.Skip(settings.Pretrain).ToArray() };
+        var cot = CotRows(task.Train);
         int answerTokens = task.Train.Concat(task.Test).Max(p => tokenizer.Encode(p.Rationale).Length) + 16;
         var config = LlamaConfig.Tiny(tokenizer.VocabSize) with { MaxPositionEmbeddings = 320 };
-        console.MarkupLine($"[grey]Task: {task.Train.Count} training and {task.Test.Count} test problems, {settings.MinSteps}-{settings.MaxSteps} operations, values up to {settings.MaxValue}, seed {settings.TaskSeed}; vocabulary {tokenizer.VocabSize}; Tiny Llama ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Threads} threads[/]");
+        console.MarkupLine($"[grey]Task: {pretraining.Length} pre-training, {task.Train.Count} training and {task.Test.Count} test problems, {settings.MinSteps}-{settings.MaxSteps} operations, values up to {settings.MaxValue}, seed {settings.TaskSeed}; vocabulary {tokenizer.VocabSize}; Tiny Llama ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Threads} threads[/]");
 
+        // The base checkpoint: a Tiny model pre-trained on problems disjoint from the training and test splits.
         string baseDirectory = Path.Combine(_work, "checkpoints", "base");
-        LlamaModel.Create(config, settings.TaskSeed).Save(baseDirectory);
         var evaluator = new ReasoningEvaluator(new ReasoningEvaluationOptions { MaxNewTokens = answerTokens, BatchSize = 64 });
+        var pretrained = LlamaModel.Create(config, settings.TaskSeed);
+        Train("base (pre-training)", pretrained, Encode(tokenizer, CotRows(pretraining)), settings.PretrainEpochs, settings.TaskSeed, cancellationToken);
+        pretrained.Save(baseDirectory);
+        double baseAccuracy = evaluator.Evaluate(pretrained, tokenizer, task.Test, cancellationToken).Accuracy;
+        console.MarkupLine($"Base checkpoint: test pass@1 {Percent(baseAccuracy)}");
 
         // The reasoner: the base checkpoint fine-tuned with CoT on the training split.
         var reasoner = LlamaModel.Load(baseDirectory);
@@ -97,7 +105,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
                 examples.Sum(e => (long)(e.Length - e.PromptLength)), accuracies));
         }
 
-        var report = new ExperimentReport(settings, task, reasonerAccuracy, lema.Statistics, centric, random, centricData.Statistics, randomData.Statistics,
+        var report = new ExperimentReport(settings, task, baseAccuracy, reasonerAccuracy, lema.Statistics, centric, random, centricData.Statistics, randomData.Statistics,
             results, clock.Elapsed);
         console.Write(report.Table());
         console.MarkupLine(Markup.Escape(report.Verdict()));
@@ -160,6 +168,9 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
             });
         if (report!.Cancelled) throw new OperationCanceledException(cancellationToken);
     }
+
+    private static PromptCompletion[] CotRows(IEnumerable<ArithmeticProblem> problems)
+        => problems.Select(p => new PromptCompletion(LemaPrompts.CotInput(p.Question), p.Rationale)).ToArray();
 
     private static TokenSequence[] Encode(ITokenizer tokenizer, IReadOnlyList<PromptCompletion> rows) => PromptCompletionEncoder.EncodeAll(tokenizer, rows);
 

@@ -12,11 +12,17 @@ internal sealed record LemaSettings
     /// <summary>Seed of the task, the base checkpoint, the reasoner and evolution.</summary>
     public int TaskSeed { get; init; } = 1;
 
-    /// <summary>Training problems.</summary>
-    public int Train { get; init; } = 600;
+    /// <summary>Problems the base checkpoint is pre-trained on (disjoint from the training and test problems).</summary>
+    public int Pretrain { get; init; } = 400;
+
+    /// <summary>Epochs of pre-training that make the base checkpoint.</summary>
+    public int PretrainEpochs { get; init; } = 6;
+
+    /// <summary>Training problems (the fine-tuning questions, on which mistakes are collected).</summary>
+    public int Train { get; init; } = 300;
 
     /// <summary>Held-out test problems.</summary>
-    public int Test { get; init; } = 300;
+    public int Test { get; init; } = 200;
 
     /// <summary>Fewest operations per problem.</summary>
     public int MinSteps { get; init; } = 2;
@@ -27,8 +33,8 @@ internal sealed record LemaSettings
     /// <summary>Largest value a step may produce.</summary>
     public int MaxValue { get; init; } = 60;
 
-    /// <summary>Epochs of CoT training that make the reasoner from the base checkpoint.</summary>
-    public int ReasonerEpochs { get; init; } = 12;
+    /// <summary>Epochs of CoT fine-tuning that make the reasoner from the base checkpoint.</summary>
+    public int ReasonerEpochs { get; init; } = 3;
 
     /// <summary>Paths sampled per training question.</summary>
     public int Paths { get; init; } = 4;
@@ -37,10 +43,10 @@ internal sealed record LemaSettings
     public float Temperature { get; init; } = 1.0f;
 
     /// <summary>Evolved questions per evolution strategy.</summary>
-    public int Evolved { get; init; } = 300;
+    public int Evolved { get; init; } = 150;
 
-    /// <summary>Fine-tuning epochs per condition.</summary>
-    public int Epochs { get; init; } = 12;
+    /// <summary>Fine-tuning epochs per condition (the paper fine-tunes for 3).</summary>
+    public int Epochs { get; init; } = 3;
 
     /// <summary>Examples per optimizer step.</summary>
     public int BatchSize { get; init; } = 32;

@@ -6,6 +6,8 @@ var defaults = new LemaSettings();
 var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, the LEMA data (data/) and the checkpoints." };
 var seeds = new Option<int>("--seeds") { Description = "Fine-tuning seeds per condition.", DefaultValueFactory = _ => defaults.Seeds };
 var taskSeed = new Option<int>("--task-seed") { Description = "Seed of the task, base checkpoint, reasoner sampling and evolution.", DefaultValueFactory = _ => defaults.TaskSeed };
+var pretrain = new Option<int>("--pretrain") { Description = "Problems the base checkpoint is pre-trained on (disjoint from train and test).", DefaultValueFactory = _ => defaults.Pretrain };
+var pretrainEpochs = new Option<int>("--pretrain-epochs") { Description = "Pre-training epochs of the base checkpoint.", DefaultValueFactory = _ => defaults.PretrainEpochs };
 var train = new Option<int>("--train") { Description = "Training problems.", DefaultValueFactory = _ => defaults.Train };
 var test = new Option<int>("--test") { Description = "Held-out test problems.", DefaultValueFactory = _ => defaults.Test };
 var minSteps = new Option<int>("--min-steps") { Description = "Fewest operations per problem.", DefaultValueFactory = _ => defaults.MinSteps };
@@ -22,19 +24,20 @@ var threads = new Option<int>("--threads") { Description = "Compute threads.", D
 
 var root = new RootCommand("LEMA end to end: a CoT-trained Tiny Llama makes mistakes on a verifiable arithmetic task, a programmatic corrector fixes them, and five fine-tunings from one base checkpoint compare CoT, CoT at equal tokens, LEMA and LEMA with correction-centric or random evolution.")
 {
-    output, seeds, taskSeed, train, test, minSteps, maxSteps, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
+    output, seeds, taskSeed, pretrain, pretrainEpochs, train, test, minSteps, maxSteps, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var settings = new LemaSettings
     {
-        OutputDirectory = parse.GetValue(output), Seeds = parse.GetValue(seeds), TaskSeed = parse.GetValue(taskSeed), Train = parse.GetValue(train),
+        OutputDirectory = parse.GetValue(output), Seeds = parse.GetValue(seeds), TaskSeed = parse.GetValue(taskSeed),
+        Pretrain = parse.GetValue(pretrain), PretrainEpochs = parse.GetValue(pretrainEpochs), Train = parse.GetValue(train),
         Test = parse.GetValue(test), MinSteps = parse.GetValue(minSteps), MaxSteps = parse.GetValue(maxSteps), MaxValue = parse.GetValue(maxValue),
         ReasonerEpochs = parse.GetValue(reasonerEpochs), Paths = parse.GetValue(paths), Temperature = parse.GetValue(temperature),
         Evolved = parse.GetValue(evolved), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(learningRate),
         Threads = parse.GetValue(threads),
     };
-    if (settings.Seeds < 1 || settings.Epochs < 1 || settings.ReasonerEpochs < 1 || settings.Paths < 1 || settings.BatchSize < 1 || settings.Threads < 1 || settings.Evolved < 0)
+    if (settings.Seeds < 1 || settings.Epochs < 1 || settings.ReasonerEpochs < 1 || settings.PretrainEpochs < 1 || settings.Pretrain < 1 || settings.Paths < 1 || settings.BatchSize < 1 || settings.Threads < 1 || settings.Evolved < 0)
     {
         AnsiConsole.MarkupLine("[red]--seeds, --epochs, --reasoner-epochs, --paths, --batch-size and --threads must be at least 1, --evolved at least 0.[/]");
         return 2;
