@@ -30,15 +30,11 @@ internal static class ArithmeticText
         return lines;
     }
 
-    /// <summary>What the question says for a step, e.g. <c>She gets 5 more.</c></summary>
-    public static string QuestionSentence(string pronoun, ArithmeticStep step) => step.Operation switch
-    {
-        ArithmeticOperation.Add => Invariant($"{pronoun} gets {step.Operand} more."),
-        ArithmeticOperation.Subtract => Invariant($"{pronoun} gives away {step.Operand}."),
-        ArithmeticOperation.Multiply => Invariant($"{pronoun} then has {step.Operand} times as many."),
-        ArithmeticOperation.Divide => Invariant($"{pronoun} puts them into {step.Operand} equal piles and keeps one pile."),
-        _ => throw new ArgumentOutOfRangeException(nameof(step), step.Operation, "Unknown operation."),
-    };
+    /// <summary>What the question says for a step, e.g. <c>She gets 5 more.</c>: the rationale's reason, except for a
+    /// division, where the question tells the action and the rationale its result.</summary>
+    public static string QuestionSentence(string pronoun, ArithmeticStep step) => step.Operation == ArithmeticOperation.Divide
+        ? Invariant($"{pronoun} puts them into {step.Operand} equal piles and keeps one pile.")
+        : Reason(pronoun, step) + ".";
 
     /// <summary>The reason part of a rationale line, e.g. <c>She gets 5 more</c>.</summary>
     private static string Reason(string pronoun, ArithmeticStep step) => step.Operation switch
