@@ -64,7 +64,7 @@ internal sealed record ExperimentReport(
     {
         var md = new StringBuilder();
         md.AppendLine("# LEMA on the built-in arithmetic task").AppendLine();
-        md.Append(Invariant($"Task: {Task.Train.Count} training / {Task.Test.Count} held-out test problems, {Settings.MinSteps}-{Settings.MaxSteps} operations (+ - * /), values up to {Settings.MaxValue}, task seed {Settings.TaskSeed}. "));
+        md.Append(Invariant($"Task: {Task.Train.Count} training / {Task.Test.Count} held-out test problems, {Settings.MinSteps}-{Settings.MaxSteps} operations (+ - * /), start values up to {Settings.MaxStart}, addends up to {Settings.MaxOperand}, factors up to {Settings.MaxFactor}, values up to {Settings.MaxValue}, task seed {Settings.TaskSeed}. "));
         md.Append(Invariant($"Base checkpoint: a Tiny Llama pre-trained for {Settings.PretrainEpochs} epochs on {Settings.Pretrain} other problems of the task (test pass@1 {Pct(BaseAccuracy)}). Reasoner = base + {Settings.ReasonerEpochs} epochs of CoT on the training split (test pass@1 {Pct(ReasonerAccuracy)}), {Settings.Paths} paths per training question at temperature {Settings.Temperature}. "));
         md.AppendLine(Invariant($"Every condition: base checkpoint + {Settings.Epochs} epochs, loss on the output only, batch {Settings.BatchSize}, AdamW lr {Settings.LearningRate}, greedy pass@1 on the test split, seeds 1-{Settings.Seeds} (data order). Total time {Elapsed.TotalMinutes:F1} min on {Settings.Threads} threads."));
         md.AppendLine();

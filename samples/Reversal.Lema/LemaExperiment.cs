@@ -31,7 +31,8 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         var task = new ArithmeticTaskGenerator(new ArithmeticTaskOptions
         {
             Seed = settings.TaskSeed, TrainCount = settings.Pretrain + settings.Train, TestCount = settings.Test,
-            MinSteps = settings.MinSteps, MaxSteps = settings.MaxSteps, MaxValue = settings.MaxValue,
+            MinSteps = settings.MinSteps, MaxSteps = settings.MaxSteps, MaxStart = settings.MaxStart, MaxOperand = settings.MaxOperand,
+            MaxFactor = settings.MaxFactor, MaxValue = settings.MaxValue,
         }).Generate();
         var tokenizer = WordTokenizer.Fit(TaskVocabulary.Corpus(task));
         // The first Pretrain training problems make the base checkpoint; the rest are the fine-tuning questions.

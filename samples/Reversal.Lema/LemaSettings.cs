@@ -16,10 +16,10 @@ internal sealed record LemaSettings
     public int Pretrain { get; init; } = 400;
 
     /// <summary>Epochs of pre-training that make the base checkpoint.</summary>
-    public int PretrainEpochs { get; init; } = 6;
+    public int PretrainEpochs { get; init; } = 5;
 
     /// <summary>Training problems (the fine-tuning questions, on which mistakes are collected).</summary>
-    public int Train { get; init; } = 300;
+    public int Train { get; init; } = 200;
 
     /// <summary>Held-out test problems.</summary>
     public int Test { get; init; } = 200;
@@ -30,11 +30,20 @@ internal sealed record LemaSettings
     /// <summary>Most operations per problem.</summary>
     public int MaxSteps { get; init; } = 3;
 
+    /// <summary>Largest start value.</summary>
+    public int MaxStart { get; init; } = 15;
+
+    /// <summary>Largest number added or subtracted.</summary>
+    public int MaxOperand { get; init; } = 9;
+
+    /// <summary>Largest multiplier or divisor.</summary>
+    public int MaxFactor { get; init; } = 3;
+
     /// <summary>Largest value a step may produce.</summary>
-    public int MaxValue { get; init; } = 60;
+    public int MaxValue { get; init; } = 30;
 
     /// <summary>Epochs of CoT fine-tuning that make the reasoner from the base checkpoint.</summary>
-    public int ReasonerEpochs { get; init; } = 3;
+    public int ReasonerEpochs { get; init; } = 2;
 
     /// <summary>Paths sampled per training question.</summary>
     public int Paths { get; init; } = 4;
@@ -43,13 +52,13 @@ internal sealed record LemaSettings
     public float Temperature { get; init; } = 1.0f;
 
     /// <summary>Evolved questions per evolution strategy.</summary>
-    public int Evolved { get; init; } = 150;
+    public int Evolved { get; init; } = 100;
 
-    /// <summary>Fine-tuning epochs per condition (the paper fine-tunes for 3).</summary>
-    public int Epochs { get; init; } = 3;
+    /// <summary>Fine-tuning epochs per condition.</summary>
+    public int Epochs { get; init; } = 2;
 
     /// <summary>Examples per optimizer step.</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = 16;
 
     /// <summary>Peak learning rate (AdamW, warm-up, cosine).</summary>
     public double LearningRate { get; init; } = 2e-3;

@@ -12,6 +12,9 @@ var train = new Option<int>("--train") { Description = "Training problems.", Def
 var test = new Option<int>("--test") { Description = "Held-out test problems.", DefaultValueFactory = _ => defaults.Test };
 var minSteps = new Option<int>("--min-steps") { Description = "Fewest operations per problem.", DefaultValueFactory = _ => defaults.MinSteps };
 var maxSteps = new Option<int>("--max-steps") { Description = "Most operations per problem.", DefaultValueFactory = _ => defaults.MaxSteps };
+var maxStart = new Option<int>("--max-start") { Description = "Largest start value.", DefaultValueFactory = _ => defaults.MaxStart };
+var maxOperand = new Option<int>("--max-operand") { Description = "Largest number added or subtracted.", DefaultValueFactory = _ => defaults.MaxOperand };
+var maxFactor = new Option<int>("--max-factor") { Description = "Largest multiplier or divisor.", DefaultValueFactory = _ => defaults.MaxFactor };
 var maxValue = new Option<int>("--max-value") { Description = "Largest value any step may produce.", DefaultValueFactory = _ => defaults.MaxValue };
 var reasonerEpochs = new Option<int>("--reasoner-epochs") { Description = "CoT epochs that make the reasoner.", DefaultValueFactory = _ => defaults.ReasonerEpochs };
 var paths = new Option<int>("--paths") { Description = "Paths sampled per training question (k).", DefaultValueFactory = _ => defaults.Paths };
@@ -24,7 +27,7 @@ var threads = new Option<int>("--threads") { Description = "Compute threads.", D
 
 var root = new RootCommand("LEMA end to end: a CoT-trained Tiny Llama makes mistakes on a verifiable arithmetic task, a programmatic corrector fixes them, and five fine-tunings from one base checkpoint compare CoT, CoT at equal tokens, LEMA and LEMA with correction-centric or random evolution.")
 {
-    output, seeds, taskSeed, pretrain, pretrainEpochs, train, test, minSteps, maxSteps, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
+    output, seeds, taskSeed, pretrain, pretrainEpochs, train, test, minSteps, maxSteps, maxStart, maxOperand, maxFactor, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -32,7 +35,8 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         OutputDirectory = parse.GetValue(output), Seeds = parse.GetValue(seeds), TaskSeed = parse.GetValue(taskSeed),
         Pretrain = parse.GetValue(pretrain), PretrainEpochs = parse.GetValue(pretrainEpochs), Train = parse.GetValue(train),
-        Test = parse.GetValue(test), MinSteps = parse.GetValue(minSteps), MaxSteps = parse.GetValue(maxSteps), MaxValue = parse.GetValue(maxValue),
+        Test = parse.GetValue(test), MinSteps = parse.GetValue(minSteps), MaxSteps = parse.GetValue(maxSteps),
+        MaxStart = parse.GetValue(maxStart), MaxOperand = parse.GetValue(maxOperand), MaxFactor = parse.GetValue(maxFactor), MaxValue = parse.GetValue(maxValue),
         ReasonerEpochs = parse.GetValue(reasonerEpochs), Paths = parse.GetValue(paths), Temperature = parse.GetValue(temperature),
         Evolved = parse.GetValue(evolved), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(learningRate),
         Threads = parse.GetValue(threads),

@@ -98,7 +98,7 @@ public sealed class LemaPipeline
     private async Task ProcessAsync(Run run, int index, ReasoningProblem problem, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         run.Problems++;
-        run.Add(new PromptCompletion(LemaPrompts.CotInput(problem.Question), problem.Rationale), run.Cot, run.Files is { } f ? f.Cot : null);
+        run.AddCot(new PromptCompletion(LemaPrompts.CotInput(problem.Question), problem.Rationale));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool seeded = false;
         foreach (string? raw in paths)
@@ -124,21 +124,20 @@ public sealed class LemaPipeline
             if (AnswerExtraction.Matches(answer, problem.Answer, problem.Format))
             {
                 run.Right++;
-                run.Add(new PromptCompletion(LemaPrompts.CotInput(problem.Question), path), run.Augmented, run.Files is { } g ? g.Augmented : null);
+                run.AddAugmented(new PromptCompletion(LemaPrompts.CotInput(problem.Question), path));
                 continue;
             }
             run.Wrong++;
             cancellationToken.ThrowIfCancellationRequested();
             var request = new CorrectionRequest(problem, path);
             string? reply = await _corrector.CorrectAsync(request, cancellationToken).ConfigureAwait(false);
-            if (Verify(problem, request, reply) is { } rejected)
+            var (correction, rejected) = Verify(problem, request, reply);
+            if (correction is null)
             {
-                run.Drop(new DroppedReply(index, LemaRole.Corrector, rejected.Reason, rejected.Detail, DroppedReply.ExcerptOf(reply)));
+                run.Drop(new DroppedReply(index, LemaRole.Corrector, rejected!.Value.Reason, rejected.Value.Detail, DroppedReply.ExcerptOf(reply)));
                 continue;
             }
-            CorrectionParser.TryParse(reply!, out Correction? correction, out _, out _);
-            run.Add(new PromptCompletion(LemaPrompts.CorrectionInput(problem.Question, request.NumberedPath), LemaPrompts.CorrectionOutput(correction!)),
-                run.Corrections, run.Files is { } h ? h.Correction : null);
+            run.AddCorrection(new PromptCompletion(LemaPrompts.CorrectionInput(problem.Question, request.NumberedPath), LemaPrompts.CorrectionOutput(correction)));
             seeded = true;
         }
         if (seeded) run.Seeds.Add(index);
@@ -152,25 +151,25 @@ public sealed class LemaPipeline
         return null;
     }
 
-    private (DropReason Reason, string Detail)? Verify(ReasoningProblem problem, CorrectionRequest request, string? reply)
+    /// <summary>The verified correction, or why the reply is dropped.</summary>
+    private (Correction? Correction, (DropReason Reason, string Detail)? Rejected) Verify(ReasoningProblem problem, CorrectionRequest request, string? reply)
     {
-        if (Screen(reply) is { } screened) return screened;
+        if (Screen(reply) is { } screened) return (null, screened);
         if (!CorrectionParser.TryParse(reply!, out Correction? correction, out CorrectionParseFailure failure, out string? message))
-            return (failure == CorrectionParseFailure.NoStepMarker ? DropReason.NoStepMarker : DropReason.Unparsable, message!);
+            return (null, (failure == CorrectionParseFailure.NoStepMarker ? DropReason.NoStepMarker : DropReason.Unparsable, message!));
         int steps = request.StepCount;
         if (correction.IncorrectStep > steps)
-            return (DropReason.StepOutOfRange, $"The correction names step {correction.IncorrectStep}; the path has {steps}.");
+            return (null, (DropReason.StepOutOfRange, $"The correction names step {correction.IncorrectStep}; the path has {steps}."));
         string? answer = AnswerExtraction.FinalAnswer(correction.CorrectedSolution, problem.Format);
-        if (answer is null) return (DropReason.NoAnswer, "The corrected solution has no final answer.");
+        if (answer is null) return (null, (DropReason.NoAnswer, "The corrected solution has no final answer."));
         if (!AnswerExtraction.Matches(answer, problem.Answer, problem.Format))
-            return (DropReason.StillWrong, $"The corrected answer is {answer}; the reference is {problem.Answer}.");
-        return null;
+            return (null, (DropReason.StillWrong, $"The corrected answer is {answer}; the reference is {problem.Answer}."));
+        return (correction, null);
     }
 
     /// <summary>The mutable state of one run.</summary>
     private sealed class Run(LemaOutputFiles? files)
     {
-        public LemaOutputFiles? Files { get; } = files;
         public List<PromptCompletion> Cot { get; } = [];
         public List<PromptCompletion> Augmented { get; } = [];
         public List<PromptCompletion> Corrections { get; } = [];
@@ -178,16 +177,28 @@ public sealed class LemaPipeline
         public List<int> Seeds { get; } = [];
         public int Problems, Sampled, Duplicates, Right, Wrong;
 
-        public void Add(PromptCompletion row, List<PromptCompletion> rows, Action<PromptCompletion>? write)
+        public void AddCot(PromptCompletion row)
         {
-            rows.Add(row);
-            write?.Invoke(row);
+            Cot.Add(row);
+            files?.Cot(row);
+        }
+
+        public void AddAugmented(PromptCompletion row)
+        {
+            Augmented.Add(row);
+            files?.Augmented(row);
+        }
+
+        public void AddCorrection(PromptCompletion row)
+        {
+            Corrections.Add(row);
+            files?.Correction(row);
         }
 
         public void Drop(DroppedReply dropped)
         {
             Dropped.Add(dropped);
-            Files?.Dropped(dropped);
+            files?.Dropped(dropped);
         }
 
         public LemaStatistics Statistics() => new(Problems, Sampled, Duplicates, Right, Wrong, Corrections.Count,
