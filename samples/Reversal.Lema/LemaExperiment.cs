@@ -22,6 +22,8 @@ namespace Reversal.Lema;
 /// </summary>
 internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console)
 {
+    private const string TokenizerFileName = "tokenizer.json";
+
     private readonly string _work = settings.OutputDirectory ?? Path.Combine(Path.GetTempPath(), $"reversal-lema-{Environment.ProcessId}");
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -44,17 +46,26 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         console.MarkupLine($"[grey]Task: {pretraining.Length} pre-training, {task.Train.Count} training and {task.Test.Count} test problems, {settings.MinSteps}-{settings.MaxSteps} operations, values up to {settings.MaxValue}, seed {settings.TaskSeed}; vocabulary {tokenizer.VocabSize}; Tiny Llama ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Threads} threads[/]");
 
         // The base checkpoint: a Tiny model pre-trained on problems disjoint from the training and test splits.
-        string baseDirectory = Path.Combine(_work, "checkpoints", "base");
+        string baseDirectory = settings.BaseDirectory ?? Path.Combine(_work, "checkpoints", "base");
         var evaluator = new ReasoningEvaluator(new ReasoningEvaluationOptions { MaxNewTokens = answerTokens, BatchSize = 64 });
-        var pretrained = LlamaModel.Create(config, settings.TaskSeed);
-        Train("base (pre-training)", pretrained, Encode(tokenizer, CotRows(pretraining)), settings.PretrainEpochs, settings.TaskSeed, cancellationToken);
-        pretrained.Save(baseDirectory);
-        double baseAccuracy = evaluator.Evaluate(pretrained, tokenizer, task.Test, cancellationToken).Accuracy;
+        if (settings.BaseDirectory is null)
+        {
+            var pretrained = LlamaModel.Create(config, settings.TaskSeed);
+            Train("base (pre-training)", pretrained, Encode(tokenizer, CotRows(pretraining)), settings.PretrainEpochs, settings.TaskSeed,
+                settings.PretrainLearningRate, cancellationToken);
+            pretrained.Save(baseDirectory);
+            tokenizer.Save(Path.Combine(baseDirectory, TokenizerFileName));
+        }
+        else if (!WordTokenizer.Load(Path.Combine(baseDirectory, TokenizerFileName)).Vocabulary.SequenceEqual(tokenizer.Vocabulary))
+        {
+            throw new ArgumentException($"The base checkpoint '{baseDirectory}' was made for other task settings: its {TokenizerFileName} differs from this task's vocabulary.");
+        }
+        double baseAccuracy = evaluator.Evaluate(LlamaModel.Load(baseDirectory), tokenizer, task.Test, cancellationToken).Accuracy;
         console.MarkupLine($"Base checkpoint: test pass@1 {Percent(baseAccuracy)}");
 
         // The reasoner: the base checkpoint fine-tuned with CoT on the training split.
         var reasoner = LlamaModel.Load(baseDirectory);
-        Train("reasoner (CoT)", reasoner, Encode(tokenizer, cot), settings.ReasonerEpochs, settings.TaskSeed, cancellationToken);
+        Train("reasoner (CoT)", reasoner, Encode(tokenizer, cot), settings.ReasonerEpochs, settings.TaskSeed, settings.LearningRate, cancellationToken);
         double reasonerAccuracy = evaluator.Evaluate(reasoner, tokenizer, task.Test, cancellationToken).Accuracy;
         console.MarkupLine($"Reasoner: test pass@1 {Percent(reasonerAccuracy)}");
 
@@ -97,7 +108,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
             for (int seed = 1; seed <= settings.Seeds; seed++)
             {
                 var model = LlamaModel.Load(baseDirectory);
-                Train($"({condition.Key}) seed {seed}", model, examples, settings.Epochs, seed, cancellationToken);
+                Train($"({condition.Key}) seed {seed}", model, examples, settings.Epochs, seed, settings.LearningRate, cancellationToken);
                 double accuracy = evaluator.Evaluate(model, tokenizer, task.Test, cancellationToken).Accuracy;
                 accuracies.Add(accuracy);
                 console.MarkupLine($"({condition.Key}) {Markup.Escape(condition.Name)}, seed {seed}: test pass@1 [green]{Percent(accuracy)}[/]");
@@ -144,7 +155,8 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         return data;
     }
 
-    private void Train(string label, ITrainableLanguageModel model, TokenSequence[] examples, int epochs, long seed, CancellationToken cancellationToken)
+    private void Train(string label, ITrainableLanguageModel model, TokenSequence[] examples, int epochs, long seed, double learningRate,
+        CancellationToken cancellationToken)
     {
         long steps = (long)epochs * ((examples.Length + settings.BatchSize - 1) / settings.BatchSize);
         TrainingReport? report = null;
@@ -160,7 +172,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
                 });
                 using var trainer = Trainer.For(model)
                     .WithObjective(new NextTokenPrediction(completionOnly: true))
-                    .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
+                    .WithOptimizer(o => o.AdamW(lr: learningRate, weightDecay: 0.01).ClipGradNorm(1.0))
                     .WithSchedule(s => s.WarmupCosine(warmupSteps: Math.Max(1, Math.Min(100, steps / 10))))
                     .WithSeed(seed)
                     .WithProgress(progress)

@@ -13,10 +13,10 @@ internal sealed record LemaSettings
     public int TaskSeed { get; init; } = 1;
 
     /// <summary>Problems the base checkpoint is pre-trained on (disjoint from the training and test problems).</summary>
-    public int Pretrain { get; init; } = 400;
+    public int Pretrain { get; init; } = 600;
 
     /// <summary>Epochs of pre-training that make the base checkpoint.</summary>
-    public int PretrainEpochs { get; init; } = 5;
+    public int PretrainEpochs { get; init; } = 15;
 
     /// <summary>Training problems (the fine-tuning questions, on which mistakes are collected).</summary>
     public int Train { get; init; } = 200;
@@ -46,10 +46,10 @@ internal sealed record LemaSettings
     public int ReasonerEpochs { get; init; } = 2;
 
     /// <summary>Paths sampled per training question.</summary>
-    public int Paths { get; init; } = 4;
+    public int Paths { get; init; } = 3;
 
     /// <summary>Sampling temperature of the reasoner.</summary>
-    public float Temperature { get; init; } = 1.0f;
+    public float Temperature { get; init; } = 0.7f;
 
     /// <summary>Evolved questions per evolution strategy.</summary>
     public int Evolved { get; init; } = 100;
@@ -60,8 +60,15 @@ internal sealed record LemaSettings
     /// <summary>Examples per optimizer step.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Peak learning rate (AdamW, warm-up, cosine).</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Peak learning rate of pre-training (AdamW, warm-up, cosine).</summary>
+    public double PretrainLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Peak learning rate of every fine-tuning: the reasoner's and each condition's (AdamW, warm-up, cosine).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>A base checkpoint folder written by an earlier run with the same task settings (its
+    /// <c>checkpoints/base</c>, with <c>tokenizer.json</c>): pre-training is skipped. Null: pre-train.</summary>
+    public string? BaseDirectory { get; init; }
 
     /// <summary>Compute threads.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

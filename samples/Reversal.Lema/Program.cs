@@ -22,12 +22,14 @@ var temperature = new Option<float>("--temperature") { Description = "Reasoner s
 var evolved = new Option<int>("--evolved") { Description = "Evolved questions per evolution strategy.", DefaultValueFactory = _ => defaults.Evolved };
 var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs per condition.", DefaultValueFactory = _ => defaults.Epochs };
 var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => defaults.BatchSize };
-var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, warm-up, cosine decay).", DefaultValueFactory = _ => defaults.LearningRate };
+var learningRate = new Option<double>("--lr") { Description = "Peak learning rate of the reasoner's and every condition's fine-tuning (AdamW, warm-up, cosine decay).", DefaultValueFactory = _ => defaults.LearningRate };
+var pretrainLearningRate = new Option<double>("--pretrain-lr") { Description = "Peak learning rate of pre-training the base checkpoint.", DefaultValueFactory = _ => defaults.PretrainLearningRate };
+var baseDirectory = new Option<string?>("--base") { Description = "Reuse the base checkpoint of an earlier run with the same task settings (its checkpoints/base folder); skips pre-training." };
 var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => defaults.Threads };
 
 var root = new RootCommand("LEMA end to end: a CoT-trained Tiny Llama makes mistakes on a verifiable arithmetic task, a programmatic corrector fixes them, and five fine-tunings from one base checkpoint compare CoT, CoT at equal tokens, LEMA and LEMA with correction-centric or random evolution.")
 {
-    output, seeds, taskSeed, pretrain, pretrainEpochs, train, test, minSteps, maxSteps, maxStart, maxOperand, maxFactor, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, threads,
+    output, seeds, taskSeed, pretrain, pretrainEpochs, train, test, minSteps, maxSteps, maxStart, maxOperand, maxFactor, maxValue, reasonerEpochs, paths, temperature, evolved, epochs, batch, learningRate, pretrainLearningRate, baseDirectory, threads,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -39,6 +41,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MaxStart = parse.GetValue(maxStart), MaxOperand = parse.GetValue(maxOperand), MaxFactor = parse.GetValue(maxFactor), MaxValue = parse.GetValue(maxValue),
         ReasonerEpochs = parse.GetValue(reasonerEpochs), Paths = parse.GetValue(paths), Temperature = parse.GetValue(temperature),
         Evolved = parse.GetValue(evolved), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(learningRate),
+        PretrainLearningRate = parse.GetValue(pretrainLearningRate), BaseDirectory = parse.GetValue(baseDirectory),
         Threads = parse.GetValue(threads),
     };
     if (settings.Seeds < 1 || settings.Epochs < 1 || settings.ReasonerEpochs < 1 || settings.PretrainEpochs < 1 || settings.Pretrain < 1 || settings.Paths < 1 || settings.BatchSize < 1 || settings.Threads < 1 || settings.Evolved < 0)
