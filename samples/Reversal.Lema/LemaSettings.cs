@@ -64,7 +64,7 @@ internal sealed record LemaSettings
     public double PretrainLearningRate { get; init; } = 3e-3;
 
     /// <summary>Peak learning rate of every fine-tuning: the reasoner's and each condition's (AdamW, warm-up, cosine).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 3e-4;
 
     /// <summary>A base checkpoint folder written by an earlier run with the same task settings (its
     /// <c>checkpoints/base</c>, with <c>tokenizer.json</c>): pre-training is skipped. Null: pre-train.</summary>
