@@ -51,7 +51,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         if (settings.BaseDirectory is null)
         {
             var pretrained = LlamaModel.Create(config, settings.TaskSeed);
-            Train("base (pre-training)", pretrained, Encode(tokenizer, CotRows(pretraining)), settings.PretrainEpochs, settings.TaskSeed,
+            Train("base (pre-training)", pretrained, tokenizer, Encode(tokenizer, CotRows(pretraining)), settings.PretrainEpochs, settings.TaskSeed,
                 settings.PretrainLearningRate, cancellationToken);
             pretrained.Save(baseDirectory);
             tokenizer.Save(Path.Combine(baseDirectory, TokenizerFileName));
@@ -65,7 +65,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
 
         // The reasoner: the base checkpoint fine-tuned with CoT on the training split.
         var reasoner = LlamaModel.Load(baseDirectory);
-        Train("reasoner (CoT)", reasoner, Encode(tokenizer, cot), settings.ReasonerEpochs, settings.TaskSeed, settings.LearningRate, cancellationToken);
+        Train("reasoner (CoT)", reasoner, tokenizer, Encode(tokenizer, cot), settings.ReasonerEpochs, settings.TaskSeed, settings.LearningRate, cancellationToken);
         double reasonerAccuracy = evaluator.Evaluate(reasoner, tokenizer, task.Test, cancellationToken).Accuracy;
         console.MarkupLine($"Reasoner: test pass@1 {Percent(reasonerAccuracy)}");
 
@@ -108,7 +108,7 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
             for (int seed = 1; seed <= settings.Seeds; seed++)
             {
                 var model = LlamaModel.Load(baseDirectory);
-                Train($"({condition.Key}) seed {seed}", model, examples, settings.Epochs, seed, settings.LearningRate, cancellationToken);
+                Train($"({condition.Key}) seed {seed}", model, tokenizer, examples, settings.Epochs, seed, settings.LearningRate, cancellationToken);
                 double accuracy = evaluator.Evaluate(model, tokenizer, task.Test, cancellationToken).Accuracy;
                 accuracies.Add(accuracy);
                 console.MarkupLine($"({condition.Key}) {Markup.Escape(condition.Name)}, seed {seed}: test pass@1 [green]{Percent(accuracy)}[/]");
@@ -155,11 +155,10 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
         return data;
     }
 
-    private void Train(string label, ITrainableLanguageModel model, TokenSequence[] examples, int epochs, long seed, double learningRate,
-        CancellationToken cancellationToken)
+    private void Train(string label, ITrainableLanguageModel model, ITokenizer tokenizer, TokenSequence[] examples, int epochs, long seed,
+        double learningRate, CancellationToken cancellationToken)
     {
         long steps = (long)epochs * ((examples.Length + settings.BatchSize - 1) / settings.BatchSize);
-        TrainingReport? report = null;
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -174,12 +173,12 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
                     .WithObjective(new NextTokenPrediction(completionOnly: true))
                     .WithOptimizer(o => o.AdamW(lr: learningRate, weightDecay: 0.01).ClipGradNorm(1.0))
                     .WithSchedule(s => s.WarmupCosine(warmupSteps: Math.Max(1, Math.Min(100, steps / 10))))
+                    .WithTokenizer(tokenizer)
                     .WithSeed(seed)
                     .WithProgress(progress)
                     .Build();
-                report = trainer.Fit(examples, epochs, settings.BatchSize, cancellationToken);
+                trainer.Fit(examples, epochs, settings.BatchSize, cancellationToken);
             });
-        if (report!.Cancelled) throw new OperationCanceledException(cancellationToken);
     }
 
     private static PromptCompletion[] CotRows(IEnumerable<ArithmeticProblem> problems)
