@@ -80,7 +80,7 @@ internal sealed record ExperimentReport(
         md.AppendLine(Invariant($"| corrections kept after verification | {Mistakes.CorrectionsKept:N0} ({Pct(Mistakes.KeptShare)}) |"));
         md.AppendLine(Invariant($"| right-answer paths (CoT augmentation pool) | {Mistakes.RightPaths:N0} |"));
         md.AppendLine(Invariant($"| reasoner replies dropped (no answer, empty, too long) | {Mistakes.ReasonerDropped:N0} |"));
-        md.AppendLine(Invariant($"| questions with a kept correction (evolution seeds) | {CentricEvolution.SeedsUsed:N0} used of {Mistakes.Problems:N0} |"));
+        md.AppendLine(Invariant($"| distinct seed questions evolved, correction-centric / random | {CentricEvolution.SeedsUsed:N0} / {RandomEvolution.SeedsUsed:N0} |"));
         md.AppendLine(Invariant($"| evolved questions, correction-centric / random | {CentricEvolution.Problems.Count:N0} / {RandomEvolution.Problems.Count:N0} |"));
         md.AppendLine(Invariant($"| mistakes on them, correction-centric / random | {CentricMistakes.WrongPaths:N0} / {RandomMistakes.WrongPaths:N0} |"));
         md.AppendLine(Invariant($"| corrections kept on them, correction-centric / random | {CentricMistakes.CorrectionsKept:N0} / {RandomMistakes.CorrectionsKept:N0} |"));
