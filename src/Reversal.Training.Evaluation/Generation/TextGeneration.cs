@@ -12,7 +12,7 @@ public static class TextGeneration
 {
     /// <summary>
     /// Completes every prompt. Row i decodes exactly as it would alone with seed <c>seeds[i]</c> (see
-    /// <see cref="Generator.Generate(ICausalLanguageModel, IReadOnlyList{int[]}, GenerationOptions, IReadOnlyList{long}?, int)"/>),
+    /// <see cref="Generator.Generate(ICausalLanguageModel, IReadOnlyList{int[]}, GenerationOptions, IReadOnlyList{long}?, int, IReadOnlyList{int}?)"/>),
     /// so results do not depend on <paramref name="batchSize"/>. Generation stops at the tokenizer's EOS (added to
     /// <paramref name="options"/>' stop tokens); special tokens are left out of the text.
     /// </summary>
