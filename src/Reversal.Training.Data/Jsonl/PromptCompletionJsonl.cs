@@ -61,14 +61,14 @@ public static class PromptCompletionJsonl
             foreach (PromptCompletion row in rows)
             {
                 if (row is null) throw new ArgumentException($"The row at index {index} is null.", nameof(rows));
-                writer.Write("{\"" + PromptField + "\": \"");
-                writer.Write(JsonEncodedText.Encode(row.Prompt, s_encoder).ToString());
-                writer.Write("\", \"" + CompletionField + "\": \"");
-                writer.Write(JsonEncodedText.Encode(row.Completion, s_encoder).ToString());
-                writer.Write("\"}");
-                writer.WriteLine();
+                writer.WriteLine(FormatLine(row));
                 index++;
             }
         });
     }
+
+    /// <summary>One row as its JSONL line, without the line end: <c>{"prompt": "...", "completion": "..."}</c>.</summary>
+    internal static string FormatLine(PromptCompletion row)
+        => "{\"" + PromptField + "\": \"" + JsonEncodedText.Encode(row.Prompt, s_encoder).ToString()
+           + "\", \"" + CompletionField + "\": \"" + JsonEncodedText.Encode(row.Completion, s_encoder).ToString() + "\"}";
 }

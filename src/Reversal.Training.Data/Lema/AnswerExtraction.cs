@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
+using Reversal.Training.Data.Reasoning;
 
 namespace Reversal.Training.Data.Lema;
 
@@ -9,7 +8,7 @@ namespace Reversal.Training.Data.Lema;
 /// <c>The answer is N.</c>, GSM8K reference solutions end with <c>#### N</c>, MATH solutions put the answer in
 /// the last <c>\boxed{...}</c>.
 /// </summary>
-public static partial class AnswerExtraction
+public static class AnswerExtraction
 {
     /// <summary>The phrase that introduces the final answer of a GSM8K rationale.</summary>
     public const string AnswerPhrase = "The answer is ";
@@ -95,40 +94,69 @@ public static partial class AnswerExtraction
     }
 
     /// <summary>
-    /// Normalises a MATH answer for string comparison, in this order: (1) trims whitespace; (2) while the text is
-    /// at least two characters long and both starts and ends with <c>$</c>, removes one <c>$</c> from each end
-    /// (so <c>$x$</c> and <c>$$x$$</c> both give <c>x</c>); (3) removes <c>\left</c> and <c>\right</c> when not
-    /// followed by a letter (so <c>\rightarrow</c> is kept); (4) removes the thin negative space <c>\!</c>;
-    /// (5) removes every whitespace character. Nothing else is changed (no fraction or unit rewriting).
+    /// The final answer of a MATH solution as LEMA reads it: the text after the last <c>The answer is </c> (a trailing
+    /// period and <c>$</c> signs removed; when that text holds a <c>\boxed{}</c>, its content), or, without that
+    /// phrase, the content of the last <c>\boxed{...}</c>. Not normalised (see <see cref="MathAnswerNormalizer"/>).
     /// </summary>
-    /// <param name="answer">An answer, e.g. from <see cref="MathBoxedAnswer"/>.</param>
-    /// <returns>The normalised answer.</returns>
-    public static string NormalizeMathAnswer(string answer)
+    /// <param name="solution">A MATH solution or model output.</param>
+    /// <returns>The answer, or null when there is none (or it is empty).</returns>
+    public static string? MathFinalAnswer(string solution)
     {
-        ArgumentNullException.ThrowIfNull(answer);
-        string text = answer.Trim();
-        while (text.Length >= 2 && text[0] == '$' && text[^1] == '$') text = text[1..^1].Trim();
-        text = LeftRightRegex().Replace(text, "");
-        text = text.Replace("\\!", "", StringComparison.Ordinal);
-        var builder = new StringBuilder(text.Length);
-        foreach (char c in text)
+        ArgumentNullException.ThrowIfNull(solution);
+        int at = solution.LastIndexOf(AnswerPhrase, StringComparison.Ordinal);
+        string? answer;
+        if (at < 0)
         {
-            if (!char.IsWhiteSpace(c)) builder.Append(c);
+            answer = MathBoxedAnswer(solution);
         }
-        return builder.ToString();
+        else
+        {
+            string rest = solution[(at + AnswerPhrase.Length)..].Trim();
+            if (rest.EndsWith('.')) rest = rest[..^1];
+            answer = rest.Contains(BoxedMarker, StringComparison.Ordinal) ? MathBoxedAnswer(rest) : rest.Replace("$", "", StringComparison.Ordinal);
+        }
+        answer = answer?.Trim();
+        return string.IsNullOrEmpty(answer) ? null : answer;
     }
 
-    /// <summary>Whether two MATH answers are equal after <see cref="NormalizeMathAnswer"/>; a null answer never matches.</summary>
+    /// <summary>The final answer of <paramref name="solution"/> in <paramref name="format"/>:
+    /// <see cref="Gsm8kFinalAnswer"/> or <see cref="MathFinalAnswer"/>.</summary>
+    /// <param name="solution">A rationale or model output.</param>
+    /// <param name="format">The answer format.</param>
+    /// <returns>The answer, or null when there is none.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The format is unknown.</exception>
+    public static string? FinalAnswer(string solution, AnswerFormat format) => format switch
+    {
+        AnswerFormat.Gsm8k => Gsm8kFinalAnswer(solution),
+        AnswerFormat.Math => MathFinalAnswer(solution),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown answer format."),
+    };
+
+    /// <summary>Whether two answers are equal in <paramref name="format"/>: <see cref="AnswersMatch"/> (numeric) or
+    /// <see cref="MathAnswersMatch"/> (normalised strings). A null answer never matches.</summary>
     /// <param name="a">One answer, or null.</param>
     /// <param name="b">The other answer, or null.</param>
-    /// <returns>True when both are present and their normalised forms are ordinally equal.</returns>
-    public static bool MathAnswersMatch(string? a, string? b)
-        => a is not null && b is not null
-           && string.Equals(NormalizeMathAnswer(a), NormalizeMathAnswer(b), StringComparison.Ordinal);
+    /// <param name="format">The answer format.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The format is unknown.</exception>
+    public static bool Matches(string? a, string? b, AnswerFormat format) => format switch
+    {
+        AnswerFormat.Gsm8k => AnswersMatch(a, b),
+        AnswerFormat.Math => MathAnswersMatch(a, b),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown answer format."),
+    };
+
+    /// <summary>Normalises a MATH answer for string comparison: <see cref="MathAnswerNormalizer.Normalize"/>.</summary>
+    /// <param name="answer">An answer, e.g. from <see cref="MathBoxedAnswer"/>.</param>
+    /// <returns>The normalised answer.</returns>
+    public static string NormalizeMathAnswer(string answer) => MathAnswerNormalizer.Normalize(answer);
+
+    /// <summary>Whether two MATH answers are equal: <see cref="MathAnswerNormalizer.AnswersMatch"/>.</summary>
+    /// <param name="a">One answer, or null.</param>
+    /// <param name="b">The other answer, or null.</param>
+    /// <returns>True when both are present and equal after normalisation.</returns>
+    public static bool MathAnswersMatch(string? a, string? b) => MathAnswerNormalizer.AnswersMatch(a, b);
 
     private static bool TryParseNumber(string text, out decimal value)
         => decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out value);
 
-    [GeneratedRegex(@"\\(?:left|right)(?![A-Za-z])", RegexOptions.CultureInvariant)]
-    private static partial Regex LeftRightRegex();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -34,6 +35,25 @@ public static partial class CorrectionParser
     public static Correction Parse(string correctorOutput)
     {
         ArgumentNullException.ThrowIfNull(correctorOutput);
+        return TryParse(correctorOutput, out Correction? correction, out _, out string? message)
+            ? correction
+            : throw new FormatException(message);
+    }
+
+    /// <summary>
+    /// Parses like <see cref="Parse"/> but reports a malformed output instead of throwing: a corrector reply is
+    /// model output, and a malformed one is data to count, not an error.
+    /// </summary>
+    /// <param name="correctorOutput">The corrector's text.</param>
+    /// <param name="correction">The correction, when the output parsed.</param>
+    /// <param name="failure">What was missing, when it did not (<see cref="CorrectionParseFailure.None"/> otherwise).</param>
+    /// <param name="message">The same as a sentence, when it did not.</param>
+    /// <returns>Whether the output parsed.</returns>
+    public static bool TryParse(string correctorOutput, [NotNullWhen(true)] out Correction? correction,
+        out CorrectionParseFailure failure, out string? message)
+    {
+        ArgumentNullException.ThrowIfNull(correctorOutput);
+        correction = null;
         string text = correctorOutput;
         int labelAt = text.IndexOf(IncorrectStepLabel, StringComparison.OrdinalIgnoreCase);
         if (labelAt >= 0) text = text[(labelAt + IncorrectStepLabel.Length)..];
@@ -41,26 +61,38 @@ public static partial class CorrectionParser
 
         Match step = StepRegex().Match(text);
         if (!step.Success)
-            throw new FormatException("The corrector output has no incorrect step ('Step k.' after 'Incorrect Step:').");
+            return Fail(CorrectionParseFailure.NoStepMarker, "The corrector output has no incorrect step ('Step k.' after 'Incorrect Step:').", out failure, out message);
         if (!int.TryParse(step.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int stepNumber) || stepNumber < 1)
-            throw new FormatException($"The incorrect step number '{step.Groups[1].Value}' is not a positive integer.");
+            return Fail(CorrectionParseFailure.NoStepMarker, $"The incorrect step number '{step.Groups[1].Value}' is not a positive integer.", out failure, out message);
         text = text[step.Length..];
 
         int explanationAt = text.IndexOf(ExplanationLabel, StringComparison.OrdinalIgnoreCase);
-        if (explanationAt < 0) throw new FormatException("The corrector output has no 'Explanation:'.");
+        if (explanationAt < 0) return Fail(CorrectionParseFailure.NoExplanation, "The corrector output has no 'Explanation:'.", out failure, out message);
         text = text[(explanationAt + ExplanationLabel.Length)..];
 
         int solutionAt = text.IndexOf(CorrectSolutionLabel, StringComparison.OrdinalIgnoreCase);
-        if (solutionAt < 0) throw new FormatException("The corrector output has no 'Correct Solution:'.");
+        if (solutionAt < 0) return Fail(CorrectionParseFailure.NoCorrectedSolution, "The corrector output has no 'Correct Solution:'.", out failure, out message);
         string explanation = text[..solutionAt].Trim();
-        if (explanation.Length == 0) throw new FormatException("The corrector output's explanation is empty.");
+        if (explanation.Length == 0) return Fail(CorrectionParseFailure.NoExplanation, "The corrector output's explanation is empty.", out failure, out message);
 
-        string solution = ExtractSolution(text[(solutionAt + CorrectSolutionLabel.Length)..].Trim());
-        if (solution.Length == 0) throw new FormatException("The corrector output's corrected solution is empty.");
-        return new Correction(stepNumber, explanation, solution);
+        string? solution = ExtractSolution(text[(solutionAt + CorrectSolutionLabel.Length)..].Trim());
+        if (solution is null)
+            return Fail(CorrectionParseFailure.NoCorrectedSolution, "The corrector output's corrected solution opens '{' but never closes it.", out failure, out message);
+        if (solution.Length == 0) return Fail(CorrectionParseFailure.NoCorrectedSolution, "The corrector output's corrected solution is empty.", out failure, out message);
+        correction = new Correction(stepNumber, explanation, solution);
+        failure = CorrectionParseFailure.None;
+        message = null;
+        return true;
     }
 
-    private static string ExtractSolution(string text)
+    private static bool Fail(CorrectionParseFailure kind, string text, out CorrectionParseFailure failure, out string? message)
+    {
+        failure = kind;
+        message = text;
+        return false;
+    }
+
+    private static string? ExtractSolution(string text)
     {
         if (text.StartsWith('{'))
         {
@@ -70,7 +102,7 @@ public static partial class CorrectionParser
                 if (text[i] == '{') depth++;
                 else if (text[i] == '}' && --depth == 0) return text[1..i].Trim();
             }
-            throw new FormatException("The corrector output's corrected solution opens '{' but never closes it.");
+            return null;
         }
 
         Match next = NextQuestionRegex().Match(text);

@@ -74,10 +74,28 @@ public static partial class LemaPrompts
     }
 
     /// <summary>
+    /// The steps of a rationale, as <see cref="NumberSteps"/> numbers them, without their <c>Step k:</c> labels: a
+    /// rationale that starts with <c>Step 1</c> is cut before every <c>Step k:</c> label (on one line or many);
+    /// otherwise each non-blank line is a step, and a single-line rationale is split into sentences after <c>.</c>,
+    /// <c>!</c> or <c>?</c> followed by whitespace and an upper-case letter. Steps are trimmed; empty ones are dropped.
+    /// </summary>
+    /// <param name="rationale">A reasoning path.</param>
+    /// <returns>The steps in order (none for a blank text).</returns>
+    public static IReadOnlyList<string> SplitSteps(string rationale)
+    {
+        ArgumentNullException.ThrowIfNull(rationale);
+        string trimmed = rationale.Trim();
+        if (AlreadyNumberedRegex().IsMatch(trimmed))
+            return StepLabelRegex().Split(trimmed).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+        var steps = trimmed.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (steps.Count == 1) steps = SentenceBreakRegex().Split(steps[0]).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        return steps;
+    }
+
+    /// <summary>
     /// Numbers the steps of a rationale as the corrector expects them (<c>Step 1: ...\nStep 2: ...</c>). A rationale
-    /// that already has a line starting with <c>Step 1</c> is returned trimmed. Otherwise each non-blank line is a
-    /// step; a single-line rationale is split into sentences after <c>.</c>, <c>!</c> or <c>?</c> followed by
-    /// whitespace and an upper-case letter.
+    /// that already starts with <c>Step 1</c> is returned trimmed. Otherwise the steps are those of
+    /// <see cref="SplitSteps"/>, one a line.
     /// </summary>
     /// <param name="rationale">A reasoning path.</param>
     /// <returns>The numbered steps, one a line.</returns>
@@ -86,9 +104,7 @@ public static partial class LemaPrompts
         ArgumentNullException.ThrowIfNull(rationale);
         string trimmed = rationale.Trim();
         if (AlreadyNumberedRegex().IsMatch(trimmed)) return trimmed;
-
-        var steps = trimmed.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        if (steps.Count == 1) steps = SentenceBreakRegex().Split(steps[0]).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        var steps = SplitSteps(trimmed);
         return string.Join('\n', steps.Select((s, i) => $"Step {(i + 1).ToString(CultureInfo.InvariantCulture)}: {s}"));
     }
 
@@ -119,8 +135,11 @@ public static partial class LemaPrompts
     [GeneratedRegex(@"<<[^<>]*>>", RegexOptions.CultureInvariant)]
     private static partial Regex CalculatorNoteRegex();
 
-    [GeneratedRegex(@"(?m)^Step\s*1\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^Step\s*1\b", RegexOptions.CultureInvariant)]
     private static partial Regex AlreadyNumberedRegex();
+
+    [GeneratedRegex(@"\bStep\s*\d+\s*:", RegexOptions.CultureInvariant)]
+    private static partial Regex StepLabelRegex();
 
     [GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex SentenceBreakRegex();

@@ -81,4 +81,14 @@ public class LemaPromptsTests
             Is.EqualTo("Step 1: She eats 3.5 eggs.\nStep 2: She sells 9.\nStep 3: The answer is 18."));
         Assert.That(LemaPrompts.NumberSteps(" Step 1: x.\nStep 2: The answer is 1. "), Is.EqualTo("Step 1: x.\nStep 2: The answer is 1."));
     }
+
+    [Test]
+    public void SplitSteps_cuts_lines_sentences_or_step_labels_as_NumberSteps_numbers_them()
+    {
+        Assert.That(LemaPrompts.SplitSteps("a = 1\n\nb = 2\nThe answer is 2.\n"), Is.EqualTo(new[] { "a = 1", "b = 2", "The answer is 2." }));
+        Assert.That(LemaPrompts.SplitSteps("She eats 3.5 eggs. She sells 9. The answer is 18."), Is.EqualTo(new[] { "She eats 3.5 eggs.", "She sells 9.", "The answer is 18." }));
+        Assert.That(LemaPrompts.SplitSteps("Step 1: x. Step 2: The answer is 1."), Is.EqualTo(new[] { "x.", "The answer is 1." }));
+        Assert.That(LemaPrompts.SplitSteps("Step 1: x.\nStep 2: y = 3\nmore\nStep 3: The answer is 3."), Is.EqualTo(new[] { "x.", "y = 3\nmore", "The answer is 3." }));
+        Assert.That(LemaPrompts.SplitSteps("  "), Is.Empty);
+    }
 }
