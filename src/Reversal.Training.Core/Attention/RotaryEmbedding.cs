@@ -53,10 +53,16 @@ public sealed class RotaryEmbedding
 
     /// <summary><c>cos θ_i(p)</c> for every position p and frequency i, <c>[MaxPositions, HeadDim/2]</c> row-major (the
     /// table every engine rotates with, so they agree bit for bit on the angles).</summary>
-    public ReadOnlyMemory<float> CosTable => _cos;
+    /// <remarks>Reading it computes the tables for all <see cref="MaxPositions"/> positions (2 × MaxPositions × HeadDim/2
+    /// floats, kept), unlike <see cref="Rotate"/>, which computes only the positions it is asked for.</remarks>
+    /// <exception cref="OutOfMemoryException">The full tables do not fit in an array (MaxPositions × HeadDim/2 beyond
+    /// <see cref="Array.MaxLength"/>).</exception>
+    public ReadOnlyMemory<float> CosTable => Covering(MaxPositions - 1).Cos;
 
     /// <summary><c>sin θ_i(p)</c>, <c>[MaxPositions, HeadDim/2]</c> row-major; the sine-negated rotation uses <c>−SinTable</c>.</summary>
-    public ReadOnlyMemory<float> SinTable => _sin;
+    /// <remarks>Computes the full tables, as <see cref="CosTable"/> does.</remarks>
+    /// <exception cref="OutOfMemoryException">The full tables do not fit in an array.</exception>
+    public ReadOnlyMemory<float> SinTable => Covering(MaxPositions - 1).Sin;
 
     /// <summary>
     /// Writes <c>R(±p)·x</c> into <paramref name="y"/> (may alias <paramref name="x"/>): the standard rotation, or the
@@ -67,8 +73,7 @@ public sealed class RotaryEmbedding
         if ((uint)position >= (uint)MaxPositions)
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
         int half = HeadDim / 2;
-        var tables = Volatile.Read(ref _tables);
-        if (position >= tables.Positions) tables = Grow(position);
+        var tables = Covering(position);
         var cos = tables.Cos.AsSpan(position * half, half);
         var sin = tables.Sin.AsSpan(position * half, half);
         float sign = negateSine ? -1f : 1f;
@@ -93,6 +98,13 @@ public sealed class RotaryEmbedding
                 int off = t * width + h * HeadDim;
                 Rotate(x.Slice(off, HeadDim), y.Slice(off, HeadDim), positions[t], negateSine);
             }
+    }
+
+    /// <summary>Tables covering <paramref name="position"/>.</summary>
+    private Tables Covering(int position)
+    {
+        var tables = Volatile.Read(ref _tables);
+        return position < tables.Positions ? tables : Grow(position);
     }
 
     /// <summary>Tables covering at least <paramref name="position"/>: twice the current span, capped at <see cref="MaxPositions"/>.</summary>
