@@ -52,7 +52,7 @@ public static class StrictJson
         ArgumentNullException.ThrowIfNull(toException);
         var span = utf8Json.Span;
         if (!Utf8.IsValid(span)) throw toException(InvalidUtf8(span));
-        Validate(span, toException);
+        StrictJsonValidator.Validate(span, ReaderOptions, toException);
         try
         {
             return JsonDocument.Parse(utf8Json, DocumentOptions);
@@ -106,99 +106,6 @@ public static class StrictJson
         return Encoding.UTF8.GetString(raw[..cut]) + "…";
     }
 
-    /// <summary>One pass of the reader over the whole text: grammar, depth, string escapes, repeated keys.</summary>
-    private static void Validate(ReadOnlySpan<byte> json, Func<StrictJsonProblem, Exception> toException)
-    {
-        var reader = new Utf8JsonReader(json, ReaderOptions);
-        var frames = new List<Frame>();
-        while (Next(ref reader, json, frames, toException))
-        {
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    EnterValue(frames);
-                    frames.Add(new Frame(new HashSet<string>(StringComparer.Ordinal)));
-                    break;
-                case JsonTokenType.StartArray:
-                    EnterValue(frames);
-                    frames.Add(new Frame(null));
-                    break;
-                case JsonTokenType.EndObject:
-                case JsonTokenType.EndArray:
-                    frames.RemoveAt(frames.Count - 1);
-                    break;
-                case JsonTokenType.PropertyName:
-                    var frame = frames[^1];
-                    frame.Key = ReadString(ref reader, json, frames, toException);
-                    if (!frame.Keys!.Add(frame.Key))
-                        throw toException(At(json, StrictJsonProblemKind.DuplicateKey, $"the key '{frame.Key}' appears more than once", reader.TokenStartIndex, PathOf(frames)));
-                    break;
-                case JsonTokenType.String:
-                    EnterValue(frames);
-                    if (reader.ValueIsEscaped) CheckEscapes(ref reader, json, frames, toException);
-                    break;
-                default:
-                    EnterValue(frames);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Advances the reader; a syntax error becomes the caller's exception (thrown outside the catch, so it is never re-caught).</summary>
-    private static bool Next(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<Frame> frames, Func<StrictJsonProblem, Exception> toException)
-    {
-        JsonException? syntax;
-        try
-        {
-            return reader.Read();
-        }
-        catch (JsonException ex)
-        {
-            syntax = ex;
-        }
-        throw toException(Syntax(json, syntax, reader.BytesConsumed));
-    }
-
-    /// <summary>Counts a value inside an array, so that paths name its position.</summary>
-    private static void EnterValue(List<Frame> frames)
-    {
-        if (frames.Count > 0 && frames[^1].Keys is null) frames[^1].Items++;
-    }
-
-    private static string ReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<Frame> frames, Func<StrictJsonProblem, Exception> toException)
-    {
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw toException(InvalidEscapes(json, reader.TokenStartIndex, PathOf(frames)));
-        }
-    }
-
-    /// <summary>Unescapes the current string into pooled memory, only to prove it is valid UTF-16.</summary>
-    private static void CheckEscapes(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, List<Frame> frames, Func<StrictJsonProblem, Exception> toException)
-    {
-        // Unescaped, a string has at most as many UTF-16 units as its escaped form has bytes.
-        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, reader.ValueSpan.Length));
-        try
-        {
-            reader.CopyString(buffer);
-        }
-        catch (InvalidOperationException)
-        {
-            throw toException(InvalidEscapes(json, reader.TokenStartIndex, PathOf(frames)));
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
-        }
-    }
-
-    private static StrictJsonProblem InvalidEscapes(ReadOnlySpan<byte> json, long offset, IReadOnlyList<string> path) =>
-        At(json, StrictJsonProblemKind.InvalidString, "a string escapes an invalid UTF-16 sequence (a lone surrogate such as \\ud800)", offset, path);
-
     private static StrictJsonProblem InvalidUtf8(ReadOnlySpan<byte> json)
     {
         // Only on failure: find the first invalid byte by transcoding in small steps.
@@ -216,7 +123,8 @@ public static class StrictJson
         return At(json, StrictJsonProblemKind.InvalidUtf8, "not valid UTF-8" + detail, offset, []);
     }
 
-    private static StrictJsonProblem Syntax(ReadOnlySpan<byte> json, JsonException ex, long fallbackOffset)
+    /// <summary>The problem of a syntax error, located from the exception's line and column.</summary>
+    internal static StrictJsonProblem Syntax(ReadOnlySpan<byte> json, JsonException ex, long fallbackOffset)
     {
         string message = ex.Message;
         int suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -236,7 +144,8 @@ public static class StrictJson
         return At(json, StrictJsonProblemKind.InvalidJson, $"not valid JSON ({message.TrimEnd('.')})", offset, []);
     }
 
-    private static StrictJsonProblem At(ReadOnlySpan<byte> json, StrictJsonProblemKind kind, string problem, long offset, IReadOnlyList<string> path)
+    /// <summary>A problem at <paramref name="offset"/>, with its line and column.</summary>
+    internal static StrictJsonProblem At(ReadOnlySpan<byte> json, StrictJsonProblemKind kind, string problem, long offset, IReadOnlyList<string> path)
     {
         var before = json[..(int)Math.Min(offset, json.Length)];
         int lastNewline = before.LastIndexOf((byte)'\n');
@@ -251,28 +160,4 @@ public static class StrictJson
         return index < 0 ? json.Length : index;
     }
 
-    private static string[] PathOf(List<Frame> frames)
-    {
-        var path = new List<string>(frames.Count);
-        foreach (var frame in frames)
-        {
-            if (frame.Keys is null)
-            {
-                if (frame.Items > 0) path.Add("[" + (frame.Items - 1).ToString(CultureInfo.InvariantCulture) + "]");
-            }
-            else if (frame.Key is not null)
-            {
-                path.Add(frame.Key);
-            }
-        }
-        return [.. path];
-    }
-
-    /// <summary>An open array (<see cref="Keys"/> null, <see cref="Items"/> counted) or object (its keys so far).</summary>
-    private sealed class Frame(HashSet<string>? keys)
-    {
-        public HashSet<string>? Keys { get; } = keys;
-        public string? Key { get; set; }
-        public int Items { get; set; }
-    }
 }
