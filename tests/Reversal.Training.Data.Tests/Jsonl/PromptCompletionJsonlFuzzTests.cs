@@ -10,9 +10,10 @@ public class PromptCompletionJsonlFuzzTests
 {
     /// <summary>
     /// A read: the records (their strings at most two bytes per byte of the file, plus a small object per record) and
-    /// one line's buffer and parse (at most about 16 bytes per byte of the line).
+    /// one line's buffer (doubling, so up to twice the longest line) and parse. Measured at most 3.0 B/B beyond the
+    /// constant over the 20,000 JSONL inputs; the bound leaves room for other seeds.
     /// </summary>
-    public static readonly MemoryBound Bound = new(BytesPerInputByte: 24, ConstantBytes: 256 * 1024);
+    public static readonly MemoryBound Bound = new(BytesPerInputByte: 8, ConstantBytes: 256 * 1024);
 
     /// <summary>Valid files: the Berglund style, escapes and non-ASCII text, CRLF line ends, a BOM, blank lines, extra fields.</summary>
     public static IReadOnlyList<byte[]> Seeds() =>

@@ -19,6 +19,7 @@ public class CheckpointFuzzTests
     /// <summary>
     /// A load: the files' parse (at most about 16 bytes per byte of JSON) plus the weights as float32 and the model built
     /// from them (8 bytes per parameter: 2 per byte of F32 data, 4 per byte of BF16 data), plus the modules' fixed cost.
+    /// Measured at most 11.5 B/B beyond the constant (a shard index whose file names are 70,000-character strings).
     /// </summary>
     public static readonly MemoryBound Bound = new(BytesPerInputByte: 16, ConstantBytes: 512 * 1024);
 

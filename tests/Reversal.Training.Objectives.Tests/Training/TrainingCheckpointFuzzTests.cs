@@ -14,8 +14,11 @@ namespace Reversal.Training.Objectives.Tests.Training;
 [Category("Fuzz")]
 public class TrainingCheckpointFuzzTests
 {
-    /// <summary>A load reads every file of the folder: weights and moments as float32, then imported (2 bytes per byte of F32 data), plus the JSON parses.</summary>
-    public static readonly MemoryBound Bound = new(BytesPerInputByte: 16, ConstantBytes: 512 * 1024);
+    /// <summary>
+    /// A load reads every file of the folder: weights and moments as float32 (one byte per byte of F32 data; they are
+    /// copied into the existing model and optimizer), plus the JSON parses. Measured at most 4.1 B/B beyond the constant.
+    /// </summary>
+    public static readonly MemoryBound Bound = new(BytesPerInputByte: 8, ConstantBytes: 512 * 1024);
 
     private static readonly Type[] Documented = [typeof(CheckpointFormatException), typeof(SafeTensorsFormatException), typeof(StateDictMismatchException)];
 
