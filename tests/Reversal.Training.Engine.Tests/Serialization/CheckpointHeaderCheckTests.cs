@@ -91,6 +91,22 @@ public class CheckpointHeaderCheckTests
         Assert.That(ex.Problems, Is.EqualTo(new[] { "tensor 'lm_head.weight' has shape [10, 8], expected [11, 8]" }));
     }
 
+    [TestCase(SafeTensorsDtype.Float32, 2)]
+    [TestCase(SafeTensorsDtype.BFloat16, 4)]
+    public void Loading_takes_eight_bytes_per_parameter_as_documented(SafeTensorsDtype dtype, int bytesPerDataByte)
+    {
+        // 50,000 × 8 embedding and head: 800,000 parameters, 3.2 MB as float32. The bound of LlamaModel.Load's docs:
+        // the float32 weights read plus the model built from them, plus the parse of the small files and the modules.
+        LlamaModel.Create(LargeVocabulary(), seed: 1).Save(_temp.Path, new SaveOptions { Dtype = dtype });
+        long dataBytes = new FileInfo(FileIn("model.safetensors")).Length;
+
+        var (exception, allocated, _) = Bounded.Run(() => LlamaModel.Load(_temp.Path), TimeSpan.FromSeconds(10));
+
+        Assert.That(exception, Is.Null);
+        Assert.That(allocated, Is.LessThanOrEqualTo(bytesPerDataByte * dataBytes + 256 * 1024), $"{allocated:N0} bytes for {dataBytes:N0} bytes of weights");
+        Assert.That(allocated, Is.GreaterThanOrEqualTo(bytesPerDataByte * dataBytes * 9 / 10), "the measurement sees the weights");
+    }
+
     [Test]
     public void A_context_of_two_billion_positions_loads_without_allocating_for_it_and_runs()
     {
