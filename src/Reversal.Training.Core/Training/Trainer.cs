@@ -275,7 +275,9 @@ public sealed class Trainer : IDisposable
     /// continues exactly where the checkpointed run was, producing the losses an uninterrupted run would have.
     /// </summary>
     /// <remarks>Every file is read and validated before anything changes (the rules for <c>trainer_state.json</c> are
-    /// on <see cref="TrainerCheckpointState"/>); a refused checkpoint leaves the trainer and its model as they were.</remarks>
+    /// on <see cref="TrainerCheckpointState"/>); a refused checkpoint leaves the trainer and its model as they were.
+    /// Memory: the weights and the two AdamW moments are read as float32 (12 bytes per parameter, one byte per byte of
+    /// the F32 files) and copied into the existing model and optimizer, plus the parse of the JSON files.</remarks>
     /// <exception cref="ArgumentException"><paramref name="checkpointDirectory"/> is empty or white space.</exception>
     /// <exception cref="Serialization.CheckpointFormatException">The folder is not a valid checkpoint (a file missing; a
     /// field of <c>trainer_state.json</c> missing, mistyped, out of range or inconsistent; optimizer moments missing,
