@@ -18,8 +18,9 @@ public class CheckpointStateValidationTests
 
     private static TrainerBuilder Builder(LlamaModel model) => Trainer.For(model)
         .WithObjective(Objective.BicoRecipe())
+        .WithSpecialTokens(SpecialTokenIds.Default)
         .WithOptimizer(o => o.AdamW(lr: 3e-3).ClipGradNorm(1.0))
-        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3))
+        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3, totalSteps: 8))
         .WithSeed(11);
 
     [SetUp]

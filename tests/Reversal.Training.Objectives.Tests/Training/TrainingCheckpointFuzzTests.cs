@@ -36,8 +36,9 @@ public class TrainingCheckpointFuzzTests
 
     private static TrainerBuilder Builder(LlamaModel model) => Trainer.For(model)
         .WithObjective(Objective.BicoRecipe())
+        .WithSpecialTokens(SpecialTokenIds.Default)
         .WithOptimizer(o => o.AdamW(lr: 3e-3).ClipGradNorm(1.0))
-        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3));
+        .WithSchedule(s => s.WarmupCosine(warmupSteps: 3, totalSteps: 8));
 
     [OneTimeSetUp]
     public void OneTimeSetUp()

@@ -96,13 +96,13 @@ public sealed class FuzzReport
     /// <summary>The outcomes as text: <c>loaded 812, CheckpointFormatException 9,188</c>.</summary>
     public string OutcomeText => string.Join(", ", _outcomes.Select(o => $"{o.Key} {o.Value.ToString("N0", CultureInfo.InvariantCulture)}"));
 
-    /// <summary>One markdown table row: parser, inputs, outcomes, untyped, hangs, peak allocation per input, bound.</summary>
+    /// <summary>One markdown table row: parser, inputs, outcomes, untyped, hangs, peak allocation per input, bound, slowest input, processor time.</summary>
     public string MarkdownRow => string.Create(CultureInfo.InvariantCulture,
-        $"| {Parser} | {Inputs:N0} | {OutcomeText} | {Untyped} | {Hangs} | {Kib(PeakAllocatedBytes)} (input {Kib(PeakInputBytes)}); {PeakBytesPerInputByte:0.0} B/B beyond the constant | {Bound} | {Slowest.TotalMilliseconds:0} ms |");
+        $"| {Parser} | {Inputs:N0} | {OutcomeText} | {Untyped} | {Hangs} | {Kib(PeakAllocatedBytes)} (input {Kib(PeakInputBytes)}); {PeakBytesPerInputByte:0.0} B/B beyond the constant | {Bound} | {Slowest.TotalMilliseconds:0} ms | {ProcessorTime.TotalSeconds:0.0} s |");
 
     /// <summary>The header of <see cref="MarkdownRow"/>.</summary>
     public const string MarkdownHeader =
-        "| parser | inputs | outcomes | untyped | hangs | peak allocation per input | bound | slowest input |\n|---|---|---|---|---|---|---|---|";
+        "| parser | inputs | outcomes | untyped | hangs | peak allocation per input | bound | slowest input | processor time |\n|---|---|---|---|---|---|---|---|---|";
 
     /// <inheritdoc />
     public override string ToString()
