@@ -3,6 +3,7 @@ using Reversal.Training.Checkpoints;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
 using Reversal.Training.Serialization;
+using Reversal.Training.TestSupport.Fuzzing;
 
 namespace Reversal.Training.Objectives.Tests.Training;
 
@@ -178,6 +179,10 @@ public class CheckpointStateValidationTests
 
         var ex = Refused(key, "optimizer.safetensors", "holds NaN at element 17; optimizer moments must be finite");
         Assert.That(ex.FilePath, Is.EqualTo(path));
+        // Issue 16's case, bounded: refused in under a second, having read the small model's weights and moments once
+        // (about 250 KB as float32) and nothing more.
+        using var trainer = Builder(TinyTask.SmallModel(6)).Build();
+        Bounded.Throws<CheckpointFormatException>(() => trainer.LoadCheckpoint(_checkpoint), Bounded.Second, maxAllocatedBytes: 1024 * 1024);
     }
 
     [Test]
