@@ -3,9 +3,12 @@ namespace Reversal.Training.TestSupport;
 /// <summary>A fresh folder under the system temp folder, deleted (with its content) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    /// <summary>Creates the folder; with <paramref name="inMemory"/>, on <c>/dev/shm</c> when the machine has it (for
+    /// tests that write thousands of small files, such as the fuzzers), else in the temp folder.</summary>
+    public TempDirectory(bool inMemory = false)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reversal-tests-" + Guid.NewGuid().ToString("N"));
+        string root = inMemory && Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+        Path = System.IO.Path.Combine(root, "reversal-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 

@@ -6,17 +6,26 @@ namespace Reversal.Training.Attention;
 /// <c>y[i] = x[i]·cos θ_i − x[i+h]·sin θ_i</c> and <c>y[i+h] = x[i+h]·cos θ_i + x[i]·sin θ_i</c> for i &lt; h.
 /// </summary>
 /// <remarks>
-/// The rotation R(p) is orthogonal and R(p)ᵀ = R(−p), which is the "sine-negated" rotation BICO applies to keys
+/// <para>The rotation R(p) is orthogonal and R(p)ᵀ = R(−p), which is the "sine-negated" rotation BICO applies to keys
 /// after the query: rotating both q_m and k_n by R(−·) scores them as <c>qᵀ R(m − n) k</c>. The inverse (used by
 /// backward) of a rotation is therefore the same rotation with the sine negated.
-/// Angles are computed in float64 and stored as float32.
+/// Angles are computed in float64 and stored as float32.</para>
+/// <para>The tables are computed lazily: they cover the positions used so far (doubling as needed, at most
+/// <see cref="MaxPositions"/>), so a model whose context is millions of tokens costs nothing until it is run that
+/// long, and loading a checkpoint never allocates in proportion to its <c>max_position_embeddings</c>. Every entry is
+/// computed from its position alone, so the values do not depend on the order in which tables grew; growth is
+/// thread-safe.</para>
 /// </remarks>
 public sealed class RotaryEmbedding
 {
-    private readonly float[] _cos;
-    private readonly float[] _sin;
+    /// <summary>Positions covered by the first tables.</summary>
+    private const int InitialPositions = 128;
 
-    /// <summary>Builds the tables for positions <c>0 .. maxPositions−1</c>.</summary>
+    private readonly double[] _inverseFrequency;
+    private readonly Lock _growLock = new();
+    private Tables _tables;
+
+    /// <summary>Prepares the rotation for positions <c>0 .. maxPositions−1</c>.</summary>
     /// <param name="headDim">Head size d (even, positive).</param>
     /// <param name="maxPositions">Number of positions covered (the model's context length).</param>
     /// <param name="theta">RoPE base (Llama: 10,000).</param>
@@ -25,27 +34,18 @@ public sealed class RotaryEmbedding
     {
         if (headDim <= 0 || headDim % 2 != 0) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "RoPE needs a positive, even head size.");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPositions, 1);
-        if (!(theta > 1)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "RoPE base must be greater than 1.");
+        if (!(theta > 1) || double.IsInfinity(theta)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "RoPE base must be finite and greater than 1.");
         HeadDim = headDim; MaxPositions = maxPositions; Theta = theta;
         int half = headDim / 2;
-        _cos = new float[maxPositions * half];
-        _sin = new float[maxPositions * half];
-        for (int i = 0; i < half; i++)
-        {
-            double inverseFrequency = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
-            for (int p = 0; p < maxPositions; p++)
-            {
-                double angle = p * inverseFrequency;
-                _cos[p * half + i] = (float)Math.Cos(angle);
-                _sin[p * half + i] = (float)Math.Sin(angle);
-            }
-        }
+        _inverseFrequency = new double[half];
+        for (int i = 0; i < half; i++) _inverseFrequency[i] = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
+        _tables = Build(Math.Min(maxPositions, InitialPositions));
     }
 
     /// <summary>Head size d.</summary>
     public int HeadDim { get; }
 
-    /// <summary>Number of positions in the tables.</summary>
+    /// <summary>Number of positions the rotation is defined for (the tables grow to it on demand).</summary>
     public int MaxPositions { get; }
 
     /// <summary>RoPE base.</summary>
@@ -53,10 +53,16 @@ public sealed class RotaryEmbedding
 
     /// <summary><c>cos θ_i(p)</c> for every position p and frequency i, <c>[MaxPositions, HeadDim/2]</c> row-major (the
     /// table every engine rotates with, so they agree bit for bit on the angles).</summary>
-    public ReadOnlyMemory<float> CosTable => _cos;
+    /// <remarks>Reading it computes the tables for all <see cref="MaxPositions"/> positions (2 × MaxPositions × HeadDim/2
+    /// floats, kept), unlike <see cref="Rotate"/>, which computes only the positions it is asked for.</remarks>
+    /// <exception cref="OutOfMemoryException">The full tables do not fit in an array (MaxPositions × HeadDim/2 beyond
+    /// <see cref="Array.MaxLength"/>).</exception>
+    public ReadOnlyMemory<float> CosTable => Covering(MaxPositions - 1).Cos;
 
     /// <summary><c>sin θ_i(p)</c>, <c>[MaxPositions, HeadDim/2]</c> row-major; the sine-negated rotation uses <c>−SinTable</c>.</summary>
-    public ReadOnlyMemory<float> SinTable => _sin;
+    /// <remarks>Computes the full tables, as <see cref="CosTable"/> does.</remarks>
+    /// <exception cref="OutOfMemoryException">The full tables do not fit in an array.</exception>
+    public ReadOnlyMemory<float> SinTable => Covering(MaxPositions - 1).Sin;
 
     /// <summary>
     /// Writes <c>R(±p)·x</c> into <paramref name="y"/> (may alias <paramref name="x"/>): the standard rotation, or the
@@ -67,8 +73,9 @@ public sealed class RotaryEmbedding
         if ((uint)position >= (uint)MaxPositions)
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
         int half = HeadDim / 2;
-        var cos = _cos.AsSpan(position * half, half);
-        var sin = _sin.AsSpan(position * half, half);
+        var tables = Covering(position);
+        var cos = tables.Cos.AsSpan(position * half, half);
+        var sin = tables.Sin.AsSpan(position * half, half);
         float sign = negateSine ? -1f : 1f;
         for (int i = 0; i < half; i++)
         {
@@ -92,4 +99,47 @@ public sealed class RotaryEmbedding
                 Rotate(x.Slice(off, HeadDim), y.Slice(off, HeadDim), positions[t], negateSine);
             }
     }
+
+    /// <summary>Tables covering <paramref name="position"/>.</summary>
+    private Tables Covering(int position)
+    {
+        var tables = Volatile.Read(ref _tables);
+        return position < tables.Positions ? tables : Grow(position);
+    }
+
+    /// <summary>Tables covering at least <paramref name="position"/>: twice the current span, capped at <see cref="MaxPositions"/>.</summary>
+    private Tables Grow(int position)
+    {
+        lock (_growLock)
+        {
+            var current = _tables;
+            if (position < current.Positions) return current;
+            int positions = (int)Math.Min(MaxPositions, Math.Max(position + 1L, 2L * current.Positions));
+            var grown = Build(positions);
+            Volatile.Write(ref _tables, grown);
+            return grown;
+        }
+    }
+
+    /// <summary>cos and sin of <c>p · base^(−2i/d)</c> for positions <c>0 .. positions−1</c>, row-major <c>[p, i]</c>.</summary>
+    private Tables Build(int positions)
+    {
+        int half = HeadDim / 2;
+        var cos = new float[(long)positions * half];
+        var sin = new float[(long)positions * half];
+        for (int i = 0; i < half; i++)
+        {
+            double inverseFrequency = _inverseFrequency[i];
+            for (int p = 0; p < positions; p++)
+            {
+                double angle = p * inverseFrequency;
+                cos[(long)p * half + i] = (float)Math.Cos(angle);
+                sin[(long)p * half + i] = (float)Math.Sin(angle);
+            }
+        }
+        return new Tables(cos, sin, positions);
+    }
+
+    /// <summary>An immutable snapshot of the tables: readers keep using theirs while a larger one is published.</summary>
+    private sealed record Tables(float[] Cos, float[] Sin, int Positions);
 }

@@ -80,14 +80,28 @@ public static class LlamaConfigJson
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
+    /// <summary>
+    /// The largest <c>config.json</c> read, in bytes (16 MiB). Hugging Face configs are a few kilobytes; the bound keeps
+    /// the memory a read takes, about twelve times the file's length at most (see <see cref="StrictJson"/>), small.
+    /// </summary>
+    public const long MaxFileBytes = 16L * 1024 * 1024;
+
     /// <summary>Reads and validates the <c>config.json</c> at <paramref name="path"/>.</summary>
+    /// <remarks>The file is read whole after its length is checked against <see cref="MaxFileBytes"/>; the values are
+    /// checked for type and range only. Whether they fit a checkpoint's weights is checked by
+    /// <see cref="HuggingFaceCheckpoint.Read"/> against the weights' headers before any tensor is read.</remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="CheckpointFormatException">A field is missing, mistyped, out of range or unsupported; the message names it.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="CheckpointFormatException">The file is longer than <see cref="MaxFileBytes"/>, is not strict
+    /// UTF-8 JSON (invalid UTF-8, a lone surrogate escape, a repeated key, ...), or a field is missing, mistyped, out of
+    /// range or unsupported; the message names the file, the field and, for a syntax problem, the byte.</exception>
     public static LlamaConfig Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint config '{path}' does not exist.", path);
-        return Parse(File.ReadAllBytes(path), path);
+        using var document = CheckpointJson.ReadObject(path, MaxFileBytes);
+        return FromJson(new CheckpointJsonFields(document.RootElement, path));
     }
 
     /// <summary>Parses and validates <c>config.json</c> content; <paramref name="filePath"/> is used in messages.</summary>
@@ -95,24 +109,22 @@ public static class LlamaConfigJson
     public static LlamaConfig Parse(string json, string filePath = FileName)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json), filePath);
+        using var document = CheckpointJson.ParseObject(Encoding.UTF8.GetBytes(json), filePath);
+        return FromJson(new CheckpointJsonFields(document.RootElement, filePath));
     }
 
-    private static LlamaConfig Parse(byte[] json, string filePath)
+    private static LlamaConfig FromJson(CheckpointJsonFields reader)
     {
-        using var document = StrictJson.ParseObject(json, filePath);
-        var reader = new FieldReader(document.RootElement, filePath);
-
         reader.ExpectString("model_type", "llama");
-        var architectures = reader.StringArray("architectures");
+        var architectures = reader.OptionalStringArray("architectures");
         if (architectures is { Count: > 0 } && !architectures.Contains("LlamaForCausalLM"))
-            throw reader.Fail("architectures", $"[{string.Join(", ", architectures)}] is not supported: only LlamaForCausalLM checkpoints can be loaded.");
+            throw reader.Fail("architectures", $"{StrictJson.Excerpt(reader.Element.GetProperty("architectures"))} is not supported: only LlamaForCausalLM checkpoints can be loaded.");
         reader.ExpectString("hidden_act", "silu");
         reader.OptionalString("torch_dtype");
         if (reader.OptionalBool("attention_bias") == true) throw reader.Fail("attention_bias", "true is not supported: this Llama has no attention biases.");
         if (reader.OptionalBool("mlp_bias") == true) throw reader.Fail("mlp_bias", "true is not supported: this Llama has no MLP biases.");
-        if (reader.IsPresent("rope_scaling"))
-            throw reader.Fail("rope_scaling", $"RoPE scaling {reader.Raw("rope_scaling")} is not supported; only plain RoPE (rope_scaling null) can be loaded.");
+        if (reader.TryGet("rope_scaling", out var scaling))
+            throw reader.Fail("rope_scaling", $"RoPE scaling {StrictJson.Excerpt(scaling)} is not supported; only plain RoPE (rope_scaling null) can be loaded.");
 
         int vocab = reader.RequiredPositiveInt("vocab_size");
         int hidden = reader.RequiredPositiveInt("hidden_size");
@@ -155,17 +167,15 @@ public static class LlamaConfigJson
     }
 
     /// <summary>The newer transformers form <c>rope_parameters: {"rope_type": "default", "rope_theta": θ}</c>.</summary>
-    private static double? ReadRopeParameters(FieldReader reader, double? topTheta)
+    private static double? ReadRopeParameters(CheckpointJsonFields reader, double? topTheta)
     {
         if (!reader.TryGetObject("rope_parameters", out var parameters)) return null;
         foreach (string typeKey in new[] { "rope_type", "type" })
-            if (parameters.TryGetProperty(typeKey, out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "default"))
-                throw reader.Fail($"rope_parameters.{typeKey}", $"{type.GetRawText()} is not supported; only the default RoPE can be loaded.");
-        if (!parameters.TryGetProperty("rope_theta", out var theta) || theta.ValueKind == JsonValueKind.Null) return null;
-        if (theta.ValueKind != JsonValueKind.Number || !theta.TryGetDouble(out double value) || !(value > 0) || double.IsInfinity(value))
-            throw reader.Fail("rope_parameters.rope_theta", $"must be a positive number, got {theta.GetRawText()}.");
-        if (topTheta is { } top && top != value)
-            throw reader.Fail("rope_parameters.rope_theta", $"{value} contradicts rope_theta {top}.");
+            if (parameters.Element.TryGetProperty(typeKey, out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "default"))
+                throw parameters.Fail(typeKey, $"{StrictJson.Excerpt(type)} is not supported; only the default RoPE can be loaded.");
+        double? value = parameters.OptionalPositiveDouble("rope_theta");
+        if (value is { } theta && topTheta is { } top && top != theta)
+            throw parameters.Fail("rope_theta", $"{theta} contradicts rope_theta {top}.");
         return value;
     }
 
@@ -184,89 +194,5 @@ public static class LlamaConfigJson
             return $"{text[..e]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):D2}";
         }
         return text.Contains('.') ? text : text + ".0";
-    }
-
-    /// <summary>Typed access to the root object's fields, each failure naming the file and field.</summary>
-    private sealed class FieldReader(JsonElement root, string filePath)
-    {
-        public CheckpointFormatException Fail(string field, string problem) => new(filePath, field, problem);
-
-        public bool IsPresent(string field) => root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
-
-        public string Raw(string field) => root.GetProperty(field).GetRawText();
-
-        public bool TryGetObject(string field, out JsonElement value)
-        {
-            if (!root.TryGetProperty(field, out value) || value.ValueKind == JsonValueKind.Null) return false;
-            if (value.ValueKind != JsonValueKind.Object)
-                throw Fail(field, $"must be an object, got a JSON {StrictJson.Describe(value.ValueKind)}.");
-            return true;
-        }
-
-        public int RequiredPositiveInt(string field) =>
-            OptionalPositiveInt(field) ?? throw Fail(field, "is missing (or null); it is required.");
-
-        public int? OptionalPositiveInt(string field)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind != JsonValueKind.Number)
-                throw Fail(field, $"must be an integer, got a JSON {StrictJson.Describe(value.ValueKind)} ({value.GetRawText()}).");
-            if (!value.TryGetInt64(out long number))
-                throw Fail(field, $"must be an integer, got {value.GetRawText()}.");
-            if (number < 1 || number > int.MaxValue)
-                throw Fail(field, $"must be a positive integer that fits in 32 bits, got {number}.");
-            return (int)number;
-        }
-
-        public double? OptionalPositiveDouble(string field)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number))
-                throw Fail(field, $"must be a number, got a JSON {StrictJson.Describe(value.ValueKind)} ({value.GetRawText()}).");
-            if (!(number > 0) || double.IsInfinity(number))
-                throw Fail(field, $"must be positive and finite, got {value.GetRawText()}.");
-            return number;
-        }
-
-        public bool? OptionalBool(string field)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            return value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Fail(field, $"must be true or false, got a JSON {StrictJson.Describe(value.ValueKind)} ({value.GetRawText()})."),
-            };
-        }
-
-        public string? OptionalString(string field)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind != JsonValueKind.String)
-                throw Fail(field, $"must be a string, got a JSON {StrictJson.Describe(value.ValueKind)} ({value.GetRawText()}).");
-            return value.GetString();
-        }
-
-        public void ExpectString(string field, string expected)
-        {
-            string? actual = OptionalString(field);
-            if (actual is not null && actual != expected)
-                throw Fail(field, $"\"{actual}\" is not supported; expected \"{expected}\".");
-        }
-
-        public List<string>? StringArray(string field)
-        {
-            if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind != JsonValueKind.Array)
-                throw Fail(field, $"must be an array of strings, got a JSON {StrictJson.Describe(value.ValueKind)}.");
-            var result = new List<string>();
-            foreach (var item in value.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.String)
-                    throw Fail(field, $"must be an array of strings, but holds a JSON {StrictJson.Describe(item.ValueKind)} ({item.GetRawText()}).");
-                result.Add(item.GetString()!);
-            }
-            return result;
-        }
     }
 }

@@ -38,19 +38,7 @@ public static class HuggingFaceCheckpoint
     public static IReadOnlyList<string> ParameterNames(LlamaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var names = new List<string>(3 + 9 * config.NumHiddenLayers) { EmbeddingName };
-        for (int i = 0; i < config.NumHiddenLayers; i++)
-        {
-            string p = $"model.layers.{i}.";
-            names.AddRange([
-                p + "self_attn.q_proj.weight", p + "self_attn.k_proj.weight", p + "self_attn.v_proj.weight", p + "self_attn.o_proj.weight",
-                p + "mlp.gate_proj.weight", p + "mlp.up_proj.weight", p + "mlp.down_proj.weight",
-                p + "input_layernorm.weight", p + "post_attention_layernorm.weight",
-            ]);
-        }
-        names.Add("model.norm.weight");
-        if (!config.TieWordEmbeddings) names.Add(HeadName);
-        return names;
+        return EnumerateParameters(config).Select(parameter => parameter.Name).ToList();
     }
 
     /// <summary>
@@ -60,24 +48,36 @@ public static class HuggingFaceCheckpoint
     public static IReadOnlyDictionary<string, int[]> ParameterShapes(LlamaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return EnumerateParameters(config).ToDictionary(parameter => parameter.Name, parameter => parameter.Shape, StringComparer.Ordinal);
+    }
+
+    /// <summary>How many parameter tensors a model with <paramref name="config"/> has: 2 + 9 per layer, plus the head unless tied.</summary>
+    public static long ParameterCount(LlamaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return 2 + 9L * config.NumHiddenLayers + (config.TieWordEmbeddings ? 0 : 1);
+    }
+
+    /// <summary>Every parameter's name and shape in state-dict order, produced lazily (a caller may stop early).</summary>
+    private static IEnumerable<(string Name, int[] Shape)> EnumerateParameters(LlamaConfig config)
+    {
         int d = config.HiddenSize, f = config.IntermediateSize, kv = config.KeyValueHeads * config.HeadDim;
-        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [EmbeddingName] = [config.VocabSize, d] };
+        yield return (EmbeddingName, [config.VocabSize, d]);
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
             string p = $"model.layers.{i}.";
-            shapes[p + "self_attn.q_proj.weight"] = [d, d];
-            shapes[p + "self_attn.k_proj.weight"] = [kv, d];
-            shapes[p + "self_attn.v_proj.weight"] = [kv, d];
-            shapes[p + "self_attn.o_proj.weight"] = [d, d];
-            shapes[p + "mlp.gate_proj.weight"] = [f, d];
-            shapes[p + "mlp.up_proj.weight"] = [f, d];
-            shapes[p + "mlp.down_proj.weight"] = [d, f];
-            shapes[p + "input_layernorm.weight"] = [d];
-            shapes[p + "post_attention_layernorm.weight"] = [d];
+            yield return (p + "self_attn.q_proj.weight", [d, d]);
+            yield return (p + "self_attn.k_proj.weight", [kv, d]);
+            yield return (p + "self_attn.v_proj.weight", [kv, d]);
+            yield return (p + "self_attn.o_proj.weight", [d, d]);
+            yield return (p + "mlp.gate_proj.weight", [f, d]);
+            yield return (p + "mlp.up_proj.weight", [f, d]);
+            yield return (p + "mlp.down_proj.weight", [d, f]);
+            yield return (p + "input_layernorm.weight", [d]);
+            yield return (p + "post_attention_layernorm.weight", [d]);
         }
-        shapes["model.norm.weight"] = [d];
-        if (!config.TieWordEmbeddings) shapes[HeadName] = [config.VocabSize, d];
-        return shapes;
+        yield return ("model.norm.weight", [d]);
+        if (!config.TieWordEmbeddings) yield return (HeadName, [config.VocabSize, d]);
     }
 
     /// <summary>Writes <paramref name="config"/> and <paramref name="weights"/> as a checkpoint in <paramref name="directory"/> (created if needed).</summary>
@@ -121,12 +121,25 @@ public static class HuggingFaceCheckpoint
     }
 
     /// <summary>Reads the checkpoint in <paramref name="directory"/>: its validated config and its float32 weights by name.</summary>
+    /// <remarks>
+    /// <para>Validate, then allocate: <c>config.json</c> is read and checked first; then the weight files' headers (and
+    /// the shard index) are read and checked against the file lengths; then every tensor's name, dtype and shape is
+    /// compared with what <paramref name="directory"/>'s config describes (<see cref="ParameterShapes"/>). Only when all
+    /// of it agrees is any tensor data read, so no number in <c>config.json</c> can make a load allocate more than the
+    /// weight files hold.</para>
+    /// <para>Memory: the float32 weights returned (4 bytes per parameter: the data bytes of F32 files, twice those of
+    /// F16/BF16 files), plus at most about twelve bytes per byte of <c>config.json</c>, index and SafeTensors headers
+    /// while they are parsed. The files are memory-mapped, not copied.</para>
+    /// </remarks>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has no <c>config.json</c>.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
     /// <exception cref="CheckpointFormatException"><c>config.json</c> or the shard index is invalid or unsupported, there are no
     /// weights, or a tied checkpoint's <c>lm_head.weight</c> differs from the embedding; the message names the file and field.</exception>
     /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
-    /// <exception cref="NotSupportedException">A tensor's dtype is not F32, F16 or BF16.</exception>
+    /// <exception cref="StateDictMismatchException">The weights' headers do not match <c>config.json</c>: tensors missing,
+    /// unexpected, mis-shaped or of a dtype other than F32, F16 and BF16 (named, the first <see cref="MaxListedProblems"/>).</exception>
     public static (LlamaConfig Config, Dictionary<string, TensorData> Weights) Read(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -137,17 +150,76 @@ public static class HuggingFaceCheckpoint
             throw new FileNotFoundException($"Checkpoint folder '{directory}' has no {LlamaConfigJson.FileName}.", configPath);
         var config = LlamaConfigJson.Read(configPath);
 
-        var weights = SafeTensorsCheckpoint.Load(full);
-        foreach (string name in weights.Keys.Where(name => name.EndsWith(RotaryBufferSuffix, StringComparison.Ordinal)).ToList())
-            weights.Remove(name);
-        if (config.TieWordEmbeddings && weights.TryGetValue(HeadName, out var head) && weights.TryGetValue(EmbeddingName, out var embedding))
+        using var files = SafeTensorsCheckpoint.Open(full);
+        CheckHeaders(config, files.Tensors, full);
+        var weights = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        foreach (string name in files.Tensors.Keys)
+            if (!name.EndsWith(RotaryBufferSuffix, StringComparison.Ordinal)) weights[name] = files.Read(name);
+        if (config.TieWordEmbeddings && weights.TryGetValue(HeadName, out var head))
         {
-            if (!head.SameShape(embedding) || !head.Values.AsSpan().SequenceEqual(embedding.Values))
+            if (!head.Values.AsSpan().SequenceEqual(weights[EmbeddingName].Values))
                 throw new CheckpointFormatException(full, HeadName,
                     $"config.json sets tie_word_embeddings, but the checkpoint's {HeadName} differs from {EmbeddingName}.");
             weights.Remove(HeadName);
         }
         return (config, weights);
+    }
+
+    /// <summary>How many problems a <see cref="StateDictMismatchException"/> from <see cref="Read"/> lists by name.</summary>
+    public const int MaxListedProblems = 20;
+
+    /// <summary>
+    /// Compares the tensors the weight files declare with those <paramref name="config"/> describes, before any data is
+    /// read. The work is bounded by the number of tensors the files declare, however many layers the config claims.
+    /// </summary>
+    private static void CheckHeaders(LlamaConfig config, IReadOnlyDictionary<string, SafeTensorInfo> stored, string folder)
+    {
+        var problems = new List<string>();
+        bool redundantHead = config.TieWordEmbeddings && stored.ContainsKey(HeadName);
+        int storedCount = stored.Keys.Count(name => !name.EndsWith(RotaryBufferSuffix, StringComparison.Ordinal)) - (redundantHead ? 1 : 0);
+        long expectedCount = ParameterCount(config);
+        if (expectedCount > storedCount)
+        {
+            // Too many to enumerate safely: say how many, and name the first missing tensors; the walk stops after
+            // visiting at most storedCount present names plus MaxListedProblems missing ones.
+            problems.Add($"config.json describes {expectedCount} tensors ({config.NumHiddenLayers} layers) but the weights hold {storedCount}");
+            foreach (var (name, shape) in EnumerateParameters(config))
+            {
+                if (problems.Count == MaxListedProblems) break;
+                if (!stored.ContainsKey(name)) problems.Add($"missing tensor '{name}' (expected shape {TensorData.FormatShape(shape)})");
+            }
+        }
+        else
+        {
+            var expected = ParameterShapes(config);
+            foreach (var (name, shape) in expected)
+            {
+                if (!stored.TryGetValue(name, out var info))
+                    problems.Add($"missing tensor '{name}' (expected shape {TensorData.FormatShape(shape)})");
+                else
+                    CheckEntry(info, shape, problems);
+            }
+            foreach (var (name, info) in stored)
+            {
+                if (name.EndsWith(RotaryBufferSuffix, StringComparison.Ordinal) || expected.ContainsKey(name)) continue;
+                if (redundantHead && name == HeadName) CheckEntry(info, expected[EmbeddingName], problems);
+                else problems.Add($"unexpected tensor '{name}'");
+            }
+        }
+        if (problems.Count > 0)
+        {
+            string listed = string.Join("; ", problems.Take(MaxListedProblems));
+            string more = problems.Count > MaxListedProblems ? $"; and {problems.Count - MaxListedProblems} more" : "";
+            throw new StateDictMismatchException($"Checkpoint '{folder}' does not match its config.json: {listed}{more}.", problems);
+        }
+    }
+
+    private static void CheckEntry(SafeTensorInfo info, int[] shape, List<string> problems)
+    {
+        if (!info.Shape.SequenceEqual(shape.Select(d => (long)d)))
+            problems.Add($"tensor '{info.Name}' has shape [{string.Join(", ", info.Shape)}], expected {TensorData.FormatShape(shape)}");
+        else if (!info.Dtype.IsFloatingTensorType())
+            problems.Add($"tensor '{info.Name}' has dtype {info.Dtype.GetHeaderName()}; weights must be F32, F16 or BF16");
     }
 
     /// <summary>

@@ -49,21 +49,22 @@ internal static class SafeTensorsCheckpoint
         staging.StageFile(file, stream => SafeTensorsWriter.Write(stream, tensors, options.Dtype, HuggingFaceMetadata), options.StreamInterceptor);
 
     /// <summary>
-    /// Reads every tensor of the checkpoint in <paramref name="directory"/> as float32. <c>model.safetensors</c> wins
-    /// when both it and an index exist (Hugging Face's precedence). A sharded checkpoint is validated: every shard the
-    /// index names exists, every tensor of every shard is listed for that shard, and every listed tensor is found
-    /// exactly once.
+    /// Opens the weight files of the checkpoint in <paramref name="directory"/> and validates their headers; no tensor
+    /// data is read. <c>model.safetensors</c> wins when both it and an index exist (Hugging Face's precedence). A
+    /// sharded checkpoint is cross-checked: every shard the index names exists, every tensor of every shard is listed
+    /// for that shard, and every listed tensor is found exactly once.
     /// </summary>
     /// <exception cref="CheckpointFormatException">No weights, or an inconsistent index; the message names the file and tensor.</exception>
     /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
-    /// <exception cref="NotSupportedException">A tensor's dtype is not F32, F16 or BF16.</exception>
-    public static Dictionary<string, TensorData> Load(string directory)
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
+    public static CheckpointWeightFiles Open(string directory)
     {
         string single = Path.Combine(directory, SingleFileName);
         if (File.Exists(single))
         {
-            using var file = SafeTensorsFile.Open(single);
-            return file.ReadAll();
+            var file = SafeTensorsFile.Open(single);
+            return new CheckpointWeightFiles([file], file.Tensors.ToDictionary(info => info.Name, _ => file, StringComparer.Ordinal));
         }
         string indexPath = Path.Combine(directory, SafeTensorsIndex.FileName);
         if (!File.Exists(indexPath))
@@ -74,26 +75,34 @@ internal static class SafeTensorsCheckpoint
             if (!File.Exists(Path.Combine(directory, shard)))
                 throw new CheckpointFormatException(indexPath, $"weight_map.{name}", $"shard file '{shard}' does not exist in '{directory}'.");
 
-        var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
-        var foundIn = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string shard in index.Files)
+        var files = new List<SafeTensorsFile>();
+        var fileOf = new Dictionary<string, SafeTensorsFile>(StringComparer.Ordinal);
+        try
         {
-            using var file = SafeTensorsFile.Open(Path.Combine(directory, shard));
-            foreach (var info in file.Tensors)
+            foreach (string shard in index.Files)
             {
-                if (foundIn.TryGetValue(info.Name, out string? other))
-                    throw new CheckpointFormatException(indexPath, info.Name, $"the tensor is stored in both '{other}' and '{shard}'.");
-                if (!index.WeightMap.TryGetValue(info.Name, out string? listed))
-                    throw new CheckpointFormatException(indexPath, info.Name, $"shard '{shard}' holds this tensor but the index does not list it.");
-                if (listed != shard)
-                    throw new CheckpointFormatException(indexPath, info.Name, $"the index maps the tensor to '{listed}' but it is stored in '{shard}'.");
-                foundIn[info.Name] = shard;
-                result[info.Name] = file.ReadTensor(info.Name);
+                var file = SafeTensorsFile.Open(Path.Combine(directory, shard));
+                files.Add(file);
+                foreach (var info in file.Tensors)
+                {
+                    if (fileOf.TryGetValue(info.Name, out var other))
+                        throw new CheckpointFormatException(indexPath, info.Name, $"the tensor is stored in both '{Path.GetFileName(other.FilePath)}' and '{shard}'.");
+                    if (!index.WeightMap.TryGetValue(info.Name, out string? listed))
+                        throw new CheckpointFormatException(indexPath, info.Name, $"shard '{shard}' holds this tensor but the index does not list it.");
+                    if (listed != shard)
+                        throw new CheckpointFormatException(indexPath, info.Name, $"the index maps the tensor to '{listed}' but it is stored in '{shard}'.");
+                    fileOf[info.Name] = file;
+                }
             }
+            foreach (var (name, shard) in index.WeightMap)
+                if (!fileOf.ContainsKey(name))
+                    throw new CheckpointFormatException(indexPath, name, $"the index maps the tensor to '{shard}' but that shard does not contain it.");
+            return new CheckpointWeightFiles(files, fileOf);
         }
-        foreach (var (name, shard) in index.WeightMap)
-            if (!foundIn.ContainsKey(name))
-                throw new CheckpointFormatException(indexPath, name, $"the index maps the tensor to '{shard}' but that shard does not contain it.");
-        return result;
+        catch
+        {
+            foreach (var file in files) file.Dispose();
+            throw;
+        }
     }
 }

@@ -62,7 +62,13 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     public long DataLength { get; }
 
     /// <summary>Opens, maps and validates <paramref name="path"/>. The data itself is not read.</summary>
-    /// <exception cref="SafeTensorsFormatException">The file is not a valid SafeTensors file; the message says why.</exception>
+    /// <remarks>Every size in the header is checked against the file before anything is allocated: the header length
+    /// against 100 MB and the file's length, every tensor's byte range against the data section, and its shape × dtype
+    /// against that range. Memory: a copy of the header and its parse (<see cref="StrictJson"/>), about 12 bytes per
+    /// header byte at most; the data stays mapped until a tensor is read (4 bytes per element, so at most twice the
+    /// data bytes for F16/BF16).</remarks>
+    /// <exception cref="SafeTensorsFormatException">The file is not a valid SafeTensors file (including invalid UTF-8,
+    /// lone surrogate escapes and repeated keys in the header); the message says why, naming the tensor and the byte.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be opened or mapped.</exception>
     public static SafeTensorsFile Open(string path)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Reversal.Training.Serialization;
 
@@ -16,8 +15,9 @@ namespace Reversal.Training.Serialization;
 /// <c>\b \f \n \r \t</c>, other control characters as lowercase <c>\u00XX</c>, everything else raw UTF-8); then
 /// spaces until the header length is a multiple of 8. The reference emits the metadata map in hash order, which is
 /// unspecified; we sort its keys by their UTF-8 bytes so our output is deterministic.</para>
-/// <para>Parsing follows the reference's checks and is stricter where the reference is silent: duplicate keys,
-/// non-integer dimensions, gaps and overlaps are refused with a <see cref="SafeTensorsFormatException"/> that names
+/// <para>Parsing follows the reference's checks and is stricter where the reference is silent: the JSON is read by
+/// <see cref="StrictJson"/> (invalid UTF-8, lone surrogate escapes and repeated keys refused), and non-integer
+/// dimensions, gaps and overlaps are refused with a <see cref="SafeTensorsFormatException"/> that names
 /// the file, the tensor and the problem. Unknown fields inside a tensor entry are ignored, as the reference does.</para>
 /// </remarks>
 internal sealed class SafeTensorsHeader
@@ -46,51 +46,28 @@ internal sealed class SafeTensorsHeader
     /// <exception cref="SafeTensorsFormatException">Any deviation from the format.</exception>
     public static SafeTensorsHeader Parse(byte[] header, long dataLength, string filePath)
     {
-        if (!Utf8.IsValid(header))
-            throw new SafeTensorsFormatException(filePath, null, "the header is not valid UTF-8.");
         if (header.Length == 0 || header[0] != (byte)'{')
             throw new SafeTensorsFormatException(filePath, null, "the header does not start with '{': it must be a JSON object.");
 
-        JsonDocument document;
-        try
+        // A problem inside an entry names its tensor (the first key of the path), except inside __metadata__.
+        using var document = StrictJson.ParseObject(header, problem => new SafeTensorsFormatException(filePath,
+            problem.Path is [var first, ..] && first != MetadataKey ? first : null, problem.Description + " of the header"));
+        var tensors = new List<SafeTensorInfo>();
+        Dictionary<string, string>? metadata = null;
+        foreach (var property in document.RootElement.EnumerateObject())
         {
-            document = JsonDocument.Parse(header, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
-        }
-        catch (JsonException ex)
-        {
-            throw new SafeTensorsFormatException(filePath, null, $"the header is not valid JSON ({ex.Message})");
+            if (property.Name == MetadataKey) metadata = ParseMetadata(property.Value, filePath);
+            else tensors.Add(ParseEntry(property.Name, property.Value, dataLength, filePath));
         }
 
-        using (document)
+        tensors.Sort(static (a, b) =>
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new SafeTensorsFormatException(filePath, null, $"the header is a JSON {Describe(root.ValueKind)}, not an object.");
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var tensors = new List<SafeTensorInfo>();
-            Dictionary<string, string>? metadata = null;
-            foreach (var property in root.EnumerateObject())
-            {
-                if (!seen.Add(property.Name))
-                {
-                    if (property.Name == MetadataKey)
-                        throw new SafeTensorsFormatException(filePath, null, $"the header has more than one '{MetadataKey}' entry.");
-                    throw new SafeTensorsFormatException(filePath, property.Name, "the header has more than one entry with this name.");
-                }
-                if (property.Name == MetadataKey) metadata = ParseMetadata(property.Value, filePath);
-                else tensors.Add(ParseEntry(property.Name, property.Value, dataLength, filePath));
-            }
-
-            tensors.Sort(static (a, b) =>
-            {
-                int c = a.DataBegin.CompareTo(b.DataBegin);
-                if (c == 0) c = a.DataEnd.CompareTo(b.DataEnd);
-                return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
-            });
-            ValidateLayout(tensors, dataLength, filePath);
-            return new SafeTensorsHeader(tensors, metadata);
-        }
+            int c = a.DataBegin.CompareTo(b.DataBegin);
+            if (c == 0) c = a.DataEnd.CompareTo(b.DataEnd);
+            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+        });
+        ValidateLayout(tensors, dataLength, filePath);
+        return new SafeTensorsHeader(tensors, metadata);
     }
 
     private static Dictionary<string, string> ParseMetadata(JsonElement value, string filePath)
@@ -102,8 +79,7 @@ internal sealed class SafeTensorsHeader
         {
             if (entry.Value.ValueKind != JsonValueKind.String)
                 throw new SafeTensorsFormatException(filePath, null, $"'{MetadataKey}' must map strings to strings, but the value of '{entry.Name}' is a JSON {Describe(entry.Value.ValueKind)}.");
-            if (!metadata.TryAdd(entry.Name, entry.Value.GetString()!))
-                throw new SafeTensorsFormatException(filePath, null, $"'{MetadataKey}' has more than one key '{entry.Name}'.");
+            metadata.Add(entry.Name, entry.Value.GetString()!); // keys are unique: StrictJson refuses repeats
         }
         return metadata;
     }
@@ -115,10 +91,8 @@ internal sealed class SafeTensorsHeader
         if (entry.ValueKind != JsonValueKind.Object)
             throw Fail($"the entry is a JSON {Describe(entry.ValueKind)}; it must be an object with 'dtype', 'shape' and 'data_offsets'.");
         JsonElement? dtypeElement = null, shapeElement = null, offsetsElement = null;
-        var fields = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var field in entry.EnumerateObject())
+        foreach (var field in entry.EnumerateObject()) // keys are unique: StrictJson refuses repeats
         {
-            if (!fields.Add(field.Name)) throw Fail($"the entry has more than one '{field.Name}'.");
             switch (field.Name)
             {
                 case "dtype": dtypeElement = field.Value; break;
@@ -150,7 +124,7 @@ internal sealed class SafeTensorsHeader
 
         var offsetsValue = offsetsElement.Value;
         if (offsetsValue.ValueKind != JsonValueKind.Array || offsetsValue.GetArrayLength() != 2)
-            throw Fail($"'data_offsets' must be an array of two non-negative integers [begin, end], got {offsetsValue.GetRawText()}.");
+            throw Fail($"'data_offsets' must be an array of two non-negative integers [begin, end], got {StrictJson.Excerpt(offsetsValue)}.");
         long begin = NonNegativeInteger(offsetsValue[0], "'data_offsets' begin", Fail);
         long end = NonNegativeInteger(offsetsValue[1], "'data_offsets' end", Fail);
         if (begin > end) throw Fail($"data_offsets [{begin}, {end}] begin after they end.");
@@ -179,8 +153,8 @@ internal sealed class SafeTensorsHeader
             if (result < 0) throw fail($"{what} is negative ({result}); it must be a non-negative integer.");
             return result;
         }
-        if (value.TryGetUInt64(out _)) throw fail($"{what} ({value.GetRawText()}) is too large.");
-        throw fail($"{what} is {value.GetRawText()}, not an integer.");
+        if (value.TryGetUInt64(out _)) throw fail($"{what} ({StrictJson.Excerpt(value)}) is too large.");
+        throw fail($"{what} is {StrictJson.Excerpt(value)}, not an integer.");
     }
 
     private static void ValidateLayout(List<SafeTensorInfo> sorted, long dataLength, string filePath)

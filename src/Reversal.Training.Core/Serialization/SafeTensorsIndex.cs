@@ -27,38 +27,36 @@ internal sealed class SafeTensorsIndex
     /// <summary>The distinct shard files, in first-mention order.</summary>
     public IReadOnlyList<string> Files => WeightMap.Values.Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// The largest index read, in bytes: the bound the reference puts on a SafeTensors header, which lists the same
+    /// tensors (an index entry takes about 80 bytes, so this allows over a million tensors).
+    /// </summary>
+    public const long MaxFileBytes = SafeTensorsHeader.MaxHeaderBytes;
+
     /// <summary>Reads and validates an index file (shape of the JSON and the shard file names; not the shards themselves).</summary>
-    /// <exception cref="CheckpointFormatException">The JSON is invalid or misses / mistypes a field; the message names it.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="CheckpointFormatException">The file is longer than <see cref="MaxFileBytes"/>, is not strict JSON,
+    /// or misses / mistypes a field; the message names it.</exception>
     public static SafeTensorsIndex Read(string path)
     {
-        using var document = StrictJson.ReadObject(path);
-        var root = document.RootElement;
+        using var document = CheckpointJson.ReadObject(path, MaxFileBytes);
+        var root = new CheckpointJsonFields(document.RootElement, path);
 
         long? totalSize = null;
-        if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind != JsonValueKind.Null)
-        {
-            if (metadata.ValueKind != JsonValueKind.Object)
-                throw new CheckpointFormatException(path, "metadata", $"must be an object, got a JSON {StrictJson.Describe(metadata.ValueKind)}.");
-            if (metadata.TryGetProperty("total_size", out var total) && total.ValueKind != JsonValueKind.Null)
-            {
-                if (total.ValueKind != JsonValueKind.Number || !total.TryGetInt64(out long size) || size < 0)
-                    throw new CheckpointFormatException(path, "metadata.total_size", $"must be a non-negative integer, got {total.GetRawText()}.");
-                totalSize = size;
-            }
-        }
+        if (root.TryGetObject("metadata", out var metadata))
+            totalSize = metadata.OptionalInteger("total_size", 0, long.MaxValue);
 
-        if (!root.TryGetProperty("weight_map", out var map))
-            throw new CheckpointFormatException(path, "weight_map", "missing: the index must map every tensor name to its shard file.");
-        if (map.ValueKind != JsonValueKind.Object)
-            throw new CheckpointFormatException(path, "weight_map", $"must be an object mapping tensor names to file names, got a JSON {StrictJson.Describe(map.ValueKind)}.");
+        var map = root.RequiredObject("weight_map");
         var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in map.EnumerateObject())
+        foreach (var entry in map.Element.EnumerateObject())
         {
+            // The entry's own value: a lookup by name would make a large index quadratic.
             if (entry.Value.ValueKind != JsonValueKind.String)
-                throw new CheckpointFormatException(path, $"weight_map.{entry.Name}", $"must be a shard file name, got a JSON {StrictJson.Describe(entry.Value.ValueKind)}.");
+                throw map.Fail(entry.Name, $"must be a shard file name, got a JSON {StrictJson.Describe(entry.Value.ValueKind)}.");
             string file = entry.Value.GetString()!;
             if (!IsPlainFileName(file))
-                throw new CheckpointFormatException(path, $"weight_map.{entry.Name}", $"'{file}' is not a plain file name in the checkpoint folder.");
+                throw map.Fail(entry.Name, $"'{file}' is not a plain file name in the checkpoint folder.");
             weightMap.Add(entry.Name, file);
         }
         return new SafeTensorsIndex(totalSize, weightMap);

@@ -15,6 +15,13 @@ internal static class OptimizerStateCheck
     /// <exception cref="ArgumentException">The first problem, naming the buffer and the element.</exception>
     public static void Validate(IReadOnlyDictionary<string, TensorData> state, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<int>> shapes)
     {
+        if (FirstProblem(state, names, shapes) is (string key, string problem))
+            throw new ArgumentException($"AdamW state '{key}' {problem}", nameof(state));
+    }
+
+    /// <summary>The first buffer that breaks the rule of <see cref="Validate"/> and what is wrong with it, or null.</summary>
+    public static (string Key, string Problem)? FirstProblem(IReadOnlyDictionary<string, TensorData> state, IReadOnlyList<string> names, IReadOnlyList<IReadOnlyList<int>> shapes)
+    {
         var expected = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
             foreach (string buffer in BufferNames)
@@ -22,19 +29,20 @@ internal static class OptimizerStateCheck
                 string key = buffer + "/" + names[i];
                 expected.Add(key);
                 if (!state.TryGetValue(key, out var tensor) || tensor is null)
-                    throw new ArgumentException($"AdamW state '{key}' is missing.", nameof(state));
+                    return (key, "is missing.");
                 if (!tensor.Shape.SequenceEqual(shapes[i]))
-                    throw new ArgumentException($"AdamW state '{key}' has shape {TensorData.FormatShape(tensor.Shape)}; the parameter has {TensorData.FormatShape(shapes[i])}.", nameof(state));
+                    return (key, $"has shape {TensorData.FormatShape(tensor.Shape)}; the parameter has {TensorData.FormatShape(shapes[i])}.");
                 if (tensor.FirstNonFinite() is (int index, float value))
-                    throw new ArgumentException($"AdamW state '{key}' holds {value} at element {index}; optimizer moments must be finite.", nameof(state));
+                    return (key, $"holds {value} at element {index}; optimizer moments must be finite.");
                 if (buffer == "exp_avg_sq")
                 {
                     var values = tensor.Values;
                     for (int j = 0; j < values.Length; j++)
-                        if (values[j] < 0) throw new ArgumentException($"AdamW state '{key}' holds {values[j]} at element {j}; second moments cannot be negative.", nameof(state));
+                        if (values[j] < 0) return (key, $"holds {values[j]} at element {j}; second moments cannot be negative.");
                 }
             }
         foreach (string key in state.Keys)
-            if (!expected.Contains(key)) throw new ArgumentException($"AdamW state '{key}' does not belong to any parameter of the model.", nameof(state));
+            if (!expected.Contains(key)) return (key, "does not belong to any parameter of the model.");
+        return null;
     }
 }

@@ -174,11 +174,13 @@ public sealed class Trainer : IDisposable
         if (_resume is { } resume)
         {
             _resume = null;
-            if (resume.BatchSize != batchSize || resume.Examples != data.Count || resume.Epochs != epochs)
-                throw new ArgumentException($"The checkpoint was taken in a run of {resume.Epochs} epochs over {resume.Examples} examples in batches of {resume.BatchSize}; " +
-                                            $"resuming needs the same, got {epochs} epochs over {data.Count} examples in batches of {batchSize}.");
+            // A checkpoint taken inside Fit (epoch >= 1) records a run position, which only the same run can continue;
+            // one taken outside (SaveCheckpoint, epoch 0) records none, and Fit then starts a run of its own.
             if (resume.Epoch > 0)
             {
+                if (resume.BatchSize != batchSize || resume.Examples != data.Count || resume.Epochs != epochs)
+                    throw new ArgumentException($"The checkpoint was taken in a run of {resume.Epochs} epochs over {resume.Examples} examples in batches of {resume.BatchSize}; " +
+                                                $"resuming needs the same, got {epochs} epochs over {data.Count} examples in batches of {batchSize}.");
                 (startEpoch, startBatch, _scheduleTotalSteps) = (resume.Epoch, resume.NextBatch, resume.ScheduleTotalSteps);
                 _dataRandom = resume.DataRandomAtEpochStart.ToRandom();
                 losses.AddRange(resume.Losses);
@@ -272,8 +274,19 @@ public sealed class Trainer : IDisposable
     /// <see cref="TrainingCheckpoint.FindLatest"/>); the next <see cref="Fit"/> with the same data, epochs and batch size
     /// continues exactly where the checkpointed run was, producing the losses an uninterrupted run would have.
     /// </summary>
-    /// <exception cref="Serialization.CheckpointFormatException">The folder is not a valid checkpoint, or was made for another optimizer.</exception>
-    /// <exception cref="StateDictMismatchException">The weights do not fit this model.</exception>
+    /// <remarks>Every file is read and validated before anything changes (the rules for <c>trainer_state.json</c> are
+    /// on <see cref="TrainerCheckpointState"/>); a refused checkpoint leaves the trainer and its model as they were.
+    /// Memory: the weights and the two AdamW moments are read as float32 (12 bytes per parameter, one byte per byte of
+    /// the F32 files) and copied into the existing model and optimizer, plus the parse of the JSON files.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="checkpointDirectory"/> is empty or white space.</exception>
+    /// <exception cref="Serialization.CheckpointFormatException">The folder is not a valid checkpoint (a file missing; a
+    /// field of <c>trainer_state.json</c> missing, mistyped, out of range or inconsistent; optimizer moments missing,
+    /// mis-shaped or not finite), or it was made for another optimizer; the message names the file and the field or
+    /// tensor (and element).</exception>
+    /// <exception cref="Serialization.SafeTensorsFormatException">A weights or optimizer file is not valid SafeTensors.</exception>
+    /// <exception cref="StateDictMismatchException">The weights do not fit the checkpoint's config or this model.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
     public void LoadCheckpoint(string checkpointDirectory)
     {
         var state = TrainingCheckpoint.Load(checkpointDirectory, this);

@@ -133,9 +133,14 @@ public sealed class TrainerBuilder
         return this;
     }
 
-    /// <summary>Creates the trainer and opens the model's training session (gradients and optimizer state).</summary>
+    /// <summary>Creates the trainer and opens the model's training session (gradients and optimizer state); with
+    /// <see cref="ResumeFrom"/>, restores the checkpoint, validated in full before anything is changed.</summary>
     /// <exception cref="InvalidOperationException">No objective or no special tokens were given.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A special token id (<see cref="WithSpecialTokens"/>) is outside the model's vocabulary.</exception>
+    /// <exception cref="Serialization.CheckpointFormatException">The checkpoint is not valid or was made for another optimizer
+    /// (see <see cref="Trainer.LoadCheckpoint"/>).</exception>
+    /// <exception cref="Serialization.SafeTensorsFormatException">A weights or optimizer file of the checkpoint is not valid SafeTensors.</exception>
+    /// <exception cref="StateDictMismatchException">The checkpoint's weights do not fit the model.</exception>
     public Trainer Build()
     {
         if (_objective is null) throw new InvalidOperationException("TrainerBuilder: call WithObjective(...) before Build().");
@@ -144,7 +149,16 @@ public sealed class TrainerBuilder
         special.EnsureInVocabulary(_model.VocabSize, "the model");
         var trainer = new Trainer(_model, _objective, _optimizer.Settings, _optimizer.MaxGradNorm, _schedule,
             _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints, _evaluation);
-        if (_resumeFrom is not null) trainer.LoadCheckpoint(_resumeFrom);
-        return trainer;
+        if (_resumeFrom is null) return trainer;
+        try
+        {
+            trainer.LoadCheckpoint(_resumeFrom);
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose(); // the session's buffers (device memory on TorchSharp) must not outlive a refused checkpoint
+            throw;
+        }
     }
 }

@@ -30,9 +30,18 @@ public static class PromptCompletionJsonl
     /// </summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The records in file order.</returns>
+    /// <remarks>A missing or unreadable file is a file-system error, not a format error, as for every loader of the
+    /// library: it raises <see cref="FileNotFoundException"/> (or <see cref="IOException"/> /
+    /// <see cref="UnauthorizedAccessException"/>), never <see cref="JsonlFormatException"/>. The file is streamed;
+    /// memory is the records read plus one line's buffer (see <see cref="JsonlReader"/>).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or white space.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="JsonlFormatException">A line is not valid UTF-8 or JSON, is not an object, lacks a field or
-    /// has a non-string one; or the file contains no records. The message names the file and the line.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="JsonlFormatException">A line is not valid UTF-8 or JSON (including lone surrogate escapes and
+    /// repeated keys), is longer than <see cref="JsonlReader.MaxLineBytes"/>, is not an object, lacks a field or has a
+    /// non-string one; or the file contains no records. The message names the file, the line and, for a JSON
+    /// problem, the column.</exception>
     public static IReadOnlyList<PromptCompletion> Read(string path) =>
         JsonlReader.ReadObjects(path, record => new PromptCompletion(record.RequiredString(PromptField), record.RequiredString(CompletionField)));
 

@@ -21,8 +21,15 @@ public static class Gsm8kReader
     /// </summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The problems in file order.</returns>
+    /// <remarks>A missing or unreadable file raises <see cref="FileNotFoundException"/> (or <see cref="IOException"/> /
+    /// <see cref="UnauthorizedAccessException"/>), never <see cref="JsonlFormatException"/>; the file is streamed (see
+    /// <see cref="JsonlReader"/>).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or white space.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="JsonlFormatException">A line is not valid JSON, is not an object, lacks a field, has a
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="JsonlFormatException">A line is not valid UTF-8 or JSON (including lone surrogate escapes and
+    /// repeated keys), is longer than <see cref="JsonlReader.MaxLineBytes"/>, is not an object, lacks a field, has a
     /// non-string one, or its answer has no <c>#### N</c>; or the file contains no records. The message names the
     /// file and the 1-based line.</exception>
     public static IReadOnlyList<Gsm8kProblem> Read(string path) => JsonlReader.ReadObjects(path, record =>

@@ -66,11 +66,24 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
 
     /// <summary>Loads a Hugging Face <c>LlamaForCausalLM</c> checkpoint folder (written by either engine, or by
     /// transformers). See <see cref="HuggingFaceCheckpoint.Read"/>.</summary>
+    /// <remarks>
+    /// <para>Safe on files from anyone: <c>config.json</c> is checked against the weights' SafeTensors headers (every
+    /// tensor's name, dtype and shape) before any tensor is read and before the model is built, so no value in
+    /// <c>config.json</c> can make the load allocate more than the weights justify; the RoPE tables grow with the
+    /// positions a run uses, not with <c>max_position_embeddings</c>.</para>
+    /// <para>Memory: the weights read as float32 plus the model built from them, 8 bytes per parameter: twice the
+    /// weight files' data bytes for F32 files, four times for F16/BF16; plus the parse of <c>config.json</c>, index and
+    /// headers (at most about 16 bytes per byte of them) and a fixed overhead for the modules.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder has no <c>config.json</c>.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
     /// <exception cref="CheckpointFormatException">config.json or the shard index is invalid or unsupported.</exception>
     /// <exception cref="SafeTensorsFormatException">A weights file is malformed.</exception>
-    /// <exception cref="StateDictMismatchException">Tensors are missing, unexpected or mis-shaped.</exception>
+    /// <exception cref="StateDictMismatchException">Tensors are missing, unexpected, mis-shaped, of an unsupported
+    /// dtype (all found from the headers, before anything is read) or not finite.</exception>
     public static LlamaModel Load(string directory)
     {
         var (config, weights) = HuggingFaceCheckpoint.Read(directory);
@@ -81,7 +94,8 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         }
         catch (StateDictMismatchException ex)
         {
-            throw new StateDictMismatchException($"Checkpoint '{Path.GetFullPath(directory)}' does not match its config.json. {ex.Message}", ex.Problems);
+            // Names, dtypes and shapes were checked against config.json by Read: what remains is the values (NaN, infinity).
+            throw new StateDictMismatchException($"Checkpoint '{Path.GetFullPath(directory)}' holds weights the model refuses. {ex.Message}", ex.Problems);
         }
         return model;
     }

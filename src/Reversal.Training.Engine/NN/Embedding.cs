@@ -13,7 +13,7 @@ public sealed class Embedding : Module
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
-        Weight = RegisterParameter("weight", new Parameter(random is null ? Tensor.Zeros(vocabSize, dim) : Tensor.Normal(random, 0f, initStd, vocabSize, dim)));
+        Weight = RegisterParameter("weight", random is null ? Parameter.ZeroFilled(vocabSize, dim) : new Parameter(Tensor.Normal(random, 0f, initStd, vocabSize, dim)));
     }
 
     /// <summary>The table <c>[V, D]</c>.</summary>

@@ -14,7 +14,7 @@ public sealed class Linear : Module
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures; OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", new Parameter(random is null ? Tensor.Zeros(outFeatures, inFeatures) : Tensor.Normal(random, 0f, initStd, outFeatures, inFeatures)));
+        Weight = RegisterParameter("weight", random is null ? Parameter.ZeroFilled(outFeatures, inFeatures) : new Parameter(Tensor.Normal(random, 0f, initStd, outFeatures, inFeatures)));
     }
 
     /// <summary>Input size.</summary>

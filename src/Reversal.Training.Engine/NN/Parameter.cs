@@ -12,6 +12,21 @@ public sealed class Parameter : Tensor
         RequiresGrad = true;
     }
 
+    private Parameter(float[] storage, int[] shape)
+        : base(storage, 0, shape)
+    {
+        RequiresGrad = true;
+    }
+
+    /// <summary>A zero parameter of <paramref name="shape"/>, allocated once (no temporary tensor to copy from): what a
+    /// model is built with before a checkpoint's weights are imported.</summary>
+    internal static Parameter ZeroFilled(params int[] shape)
+    {
+        long count = 1;
+        foreach (int d in shape) count *= d;
+        return new Parameter(new float[count], (int[])shape.Clone());
+    }
+
     private static float[] OwnedCopy(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);

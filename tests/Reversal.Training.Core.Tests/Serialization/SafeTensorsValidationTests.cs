@@ -75,7 +75,10 @@ public class SafeTensorsValidationTests
     public void A_header_that_is_not_JSON_is_refused()
     {
         string path = RawSafeTensors.Write(PathOf(), "{\"w\":{\"dtype\":\"F32\",", 0);
-        Refused(path, null, "not valid JSON");
+        Refused(path, null, "not valid JSON", "reached end of data", "of the header");
+
+        path = RawSafeTensors.Write(PathOf("b.safetensors"), "{\"w\" 1}", 0);
+        Refused(path, null, "not valid JSON", "at byte 5 of the header");
     }
 
     [TestCase("[1,2]")]
@@ -214,7 +217,7 @@ public class SafeTensorsValidationTests
     {
         string header = $"{{\"w\":{ValidEntry},\"w\":{{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}}}";
         string path = RawSafeTensors.Write(PathOf(), header, 16);
-        Refused(path, "w", "more than one entry with this name");
+        Refused(path, "w", "the key 'w' appears more than once at byte 54 of the header");
     }
 
     [Test]
@@ -222,7 +225,7 @@ public class SafeTensorsValidationTests
     {
         string header = "{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         string path = RawSafeTensors.Write(PathOf(), header, 8);
-        Refused(path, "w", "more than one 'dtype'");
+        Refused(path, "w", "the key 'dtype' appears more than once at byte 20 of the header");
     }
 
     [Test]
@@ -246,7 +249,7 @@ public class SafeTensorsValidationTests
     {
         string header = $"{{\"__metadata__\":{{}},\"__metadata__\":{{}},\"w\":{ValidEntry}}}";
         string path = RawSafeTensors.Write(PathOf(), header, 8);
-        Refused(path, null, "more than one '__metadata__'");
+        Refused(path, null, "the key '__metadata__' appears more than once at byte 19 of the header");
     }
 
     [Test]

@@ -86,11 +86,12 @@ public class PromptCompletionJsonlTests
     [TestCase("{\"prompt\": 5, \"completion\": \" c\"}", 3, "'prompt' must be a string, found Number")]
     [TestCase("{\"prompt\": \"p\", \"completion\": null}", 3, "'completion' must be a string, found Null")]
     [TestCase("{\"prompt\": \"p\", \"completion\": [\"c\"]}", 3, "'completion' must be a string, found Array")]
-    [TestCase("[\"p\", \"c\"]", 3, "expected a JSON object, found Array")]
-    [TestCase("\"just a string\"", 3, "expected a JSON object, found String")]
+    [TestCase("[\"p\", \"c\"]", 3, "the content is a JSON array, not an object at column 1")]
+    [TestCase("  \"just a string\"", 3, "the content is a JSON string, not an object at column 3")]
     [TestCase("{\"prompt\": \"p\", \"completion\": \" c\"", 3, "not valid JSON (")]
     [TestCase("{\"prompt\": \"p\"} {\"completion\": \"c\"}", 3, "not valid JSON (")]
-    [TestCase("{\"prompt\": \"p\", \"prompt\": \"q\", \"completion\": \" c\"}", 3, "not valid JSON (")]
+    [TestCase("{\"prompt\": \"p\", \"prompt\": \"q\", \"completion\": \" c\"}", 3, "the key 'prompt' appears more than once at column 17")]
+    [TestCase("{\"prompt\": \"\\ud800\", \"completion\": \" c\"}", 3, "a string escapes an invalid UTF-16 sequence (a lone surrogate such as \\ud800) at column 12")]
     public void Read_reports_the_file_line_and_problem(string badLine, int expectedLine, string problem)
     {
         string path = WriteRaw("{\"prompt\": \"a\", \"completion\": \" b\"}\n\n" + badLine + "\n{\"prompt\": \"a\", \"completion\": \" b\"}\n");
@@ -104,7 +105,7 @@ public class PromptCompletionJsonlTests
     }
 
     [Test]
-    public void Read_reports_invalid_utf8_with_its_line()
+    public void Read_reports_invalid_utf8_with_its_line_and_column()
     {
         string path = _temp.File("bad.jsonl");
         byte[] good = Encoding.UTF8.GetBytes("{\"prompt\": \"a\", \"completion\": \" b\"}\n");
@@ -114,7 +115,7 @@ public class PromptCompletionJsonlTests
         var ex = Assert.Throws<JsonlFormatException>(() => PromptCompletionJsonl.Read(path));
 
         Assert.That(ex!.LineNumber, Is.EqualTo(2));
-        Assert.That(ex.Message, Is.EqualTo($"{path} line 2: not valid UTF-8"));
+        Assert.That(ex.Message, Is.EqualTo($"{path} line 2: not valid UTF-8 (byte 0xC3 does not start a valid sequence) at column 14"));
     }
 
     [TestCase("")]

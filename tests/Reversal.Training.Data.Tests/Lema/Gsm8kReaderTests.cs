@@ -33,7 +33,7 @@ public class Gsm8kReaderTests
     [TestCase("{\"answer\": \"#### 1\"}", 1, "'question' is missing")]
     [TestCase("\n{\"question\": 3, \"answer\": \"#### 1\"}", 2, "'question' must be a string")]
     [TestCase("{not json", 1, "not valid JSON")]
-    [TestCase("[1]", 1, "expected a JSON object")]
+    [TestCase("[1]", 1, "the content is a JSON array, not an object")]
     public void Errors_name_the_file_and_the_line(string content, int line, string problem)
     {
         string path = Write(content);

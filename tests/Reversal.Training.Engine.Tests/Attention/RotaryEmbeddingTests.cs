@@ -25,6 +25,48 @@ public class RotaryEmbeddingTests
     }
 
     [Test]
+    public void Tables_grow_with_the_positions_used_and_give_the_same_values_whatever_the_order()
+    {
+        // A context of 2^31 − 1 positions costs nothing until used (issue 16: loading such a config.json took all memory).
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var huge = new RotaryEmbedding(64, int.MaxValue);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(128 * 64 * 4 + 4096), "the first tables cover 128 positions");
+
+        var stepwise = new RotaryEmbedding(8, 5000, 500000);
+        var direct = new RotaryEmbedding(8, 5000, 500000);
+        var x = Samples.Normal(363, 8);
+        var a = new float[8];
+        var b = new float[8];
+        for (int p = 0; p < 5000; p += 37) stepwise.Rotate(x, a, p, negateSine: false); // grows in doublings
+        foreach (int p in new[] { 4999, 0, 129, 2500, 4096 })
+        {
+            direct.Rotate(x, a, p, negateSine: true);
+            stepwise.Rotate(x, b, p, negateSine: true);
+            Assert.That(a, Is.EqualTo(b), $"position {p}");
+        }
+        huge.Rotate(Samples.Normal(364, 64), new float[64], 1_000_000, negateSine: false);
+    }
+
+    [Test]
+    public void Tables_grow_safely_under_concurrent_use()
+    {
+        var shared = new RotaryEmbedding(16, 100_000);
+        var reference = new RotaryEmbedding(16, 100_000);
+        var x = Samples.Normal(365, 16);
+        Parallel.For(0, 4, worker =>
+        {
+            var y = new float[16];
+            var expected = new float[16];
+            for (int p = worker; p < 20_000; p += 97)
+            {
+                shared.Rotate(x, y, p, negateSine: false);
+                lock (reference) reference.Rotate(x, expected, p, negateSine: false);
+                Assert.That(y, Is.EqualTo(expected), $"position {p}");
+            }
+        });
+    }
+
+    [Test]
     public void Rotation_may_be_done_in_place()
     {
         var rope = new RotaryEmbedding(4, 8);

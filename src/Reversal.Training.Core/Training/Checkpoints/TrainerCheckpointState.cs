@@ -7,6 +7,15 @@ namespace Reversal.Training.Checkpoints;
 /// <c>trainer_state.json</c>: where a run stands, so that resuming replays exactly the batches, masks and updates an
 /// uninterrupted run would have produced.
 /// </summary>
+/// <remarks>
+/// Read back strictly when a checkpoint is loaded (<see cref="TrainerBuilder.ResumeFrom"/>, <see cref="Trainer.LoadCheckpoint"/>),
+/// before anything is restored: every field present with its JSON type; <c>step</c> and <c>schedule_total_steps</c>
+/// ≥ 0; the run position (<c>epoch</c>, <c>next_batch</c>, <c>epochs</c>, <c>batch_size</c>, <c>examples</c>) 32-bit,
+/// ≥ 0 and consistent (inside <c>Fit</c>: epoch ≤ epochs, next batch within an epoch, schedule total ≥ step; outside:
+/// next batch 0); the learning rate finite and ≥ 0; both random states four words, not all zero, with a finite or
+/// null spare Gaussian; losses finite, one objective name per loss, no more than <c>step</c> of them. A violation is
+/// a <see cref="Serialization.CheckpointFormatException"/> naming the file and the field. Unknown fields are ignored.
+/// </remarks>
 public sealed record TrainerCheckpointState
 {
     /// <summary>Format marker.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Reversal.Training.Serialization;
 
 namespace Reversal.Training.Checkpoints;
@@ -69,8 +68,7 @@ public static class TrainingCheckpoint
             HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, trainer.Model.ExportWeights(), new SaveOptions());
             var optimizerState = trainer.Session.ExportOptimizerState();
             staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState));
-            string json = JsonSerializer.Serialize(state, JsonOptions);
-            staging.StageFile(StateFileName, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(json)));
+            staging.StageFile(StateFileName, stream => stream.Write(TrainerStateJson.Serialize(state)));
             BeforeCommit?.Invoke(staging.StagingDirectory);
             staging.Commit(_ => true);
         }
@@ -93,40 +91,38 @@ public static class TrainingCheckpoint
         }
     }
 
-    /// <summary>Restores model weights and optimizer state from <paramref name="directory"/> into <paramref name="trainer"/>; returns the trainer state.</summary>
+    /// <summary>
+    /// Restores model weights and optimizer state from <paramref name="directory"/> into <paramref name="trainer"/>;
+    /// returns the trainer state. Everything is read and validated before anything is changed: <c>trainer_state.json</c>
+    /// (see <see cref="TrainerStateJson"/>), the model checkpoint (config against the weights' headers, then the weights),
+    /// and <c>optimizer.safetensors</c> (header against the trainable parameters, then every value). Only then are the
+    /// weights and the moments imported, so a refused checkpoint leaves the trainer as it was.
+    /// </summary>
     /// <exception cref="CheckpointFormatException">A file is missing or malformed, or the checkpoint was made for another model or optimizer.</exception>
+    /// <exception cref="SafeTensorsFormatException">A weights or optimizer file is not valid SafeTensors.</exception>
+    /// <exception cref="Models.StateDictMismatchException">The weights do not fit the checkpoint's config or the trainer's model.</exception>
     internal static TrainerCheckpointState Load(string directory, Trainer trainer)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         string statePath = System.IO.Path.Combine(directory, StateFileName);
         if (!File.Exists(statePath)) throw new CheckpointFormatException(statePath, null, $"the file is missing: '{directory}' is not a training checkpoint.");
-        TrainerCheckpointState state;
-        try
-        {
-            state = JsonSerializer.Deserialize<TrainerCheckpointState>(File.ReadAllText(statePath), JsonOptions)
-                ?? throw new CheckpointFormatException(statePath, null, "the file is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointFormatException(statePath, null, $"not valid trainer state JSON ({e.Message}).");
-        }
-        if (state.Format != FormatName || state.Version != 1)
-            throw new CheckpointFormatException(statePath, "format", $"found '{state.Format}' version {state.Version}; expected '{FormatName}' version 1.");
+        var state = TrainerStateJson.Read(statePath);
         if (state.Optimizer != trainer.Session.OptimizerName)
             throw new CheckpointFormatException(statePath, "optimizer", $"written for {state.Optimizer}, but the trainer uses {trainer.Session.OptimizerName}.");
 
         var (_, weights) = HuggingFaceCheckpoint.Read(directory);
-        trainer.Model.ImportWeights(weights);
         string optimizerPath = System.IO.Path.Combine(directory, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new CheckpointFormatException(optimizerPath, null, "the file is missing.");
-        Dictionary<string, TensorData> buffers;
-        using (var file = SafeTensorsFile.Open(optimizerPath)) buffers = file.ReadAll();
+        var moments = OptimizerStateFile.Read(optimizerPath, trainer.Model.Parameters.Where(parameter => parameter.Trainable).ToList());
+
+        trainer.Model.ImportWeights(weights); // all or nothing
         try
         {
-            trainer.Session.ImportOptimizerState(buffers, state.Step);
+            trainer.Session.ImportOptimizerState(moments, state.Step);
         }
         catch (ArgumentException e)
         {
+            // Reached only if an engine's session keeps a different set of buffers than the model's trainable parameters.
             throw new CheckpointFormatException(optimizerPath, null, e.Message);
         }
         return state;
@@ -151,6 +147,4 @@ public static class TrainingCheckpoint
         catch (UnauthorizedAccessException) { return; }
         CheckpointStaging.TryDeleteDirectory(doomed);
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }
