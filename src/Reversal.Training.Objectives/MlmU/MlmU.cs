@@ -9,9 +9,10 @@ namespace Reversal.Training.Objectives;
 /// </summary>
 /// <remarks>
 /// <para><b>Masking.</b> For each row a rate r ~ U[0, 1) is drawn; then every token that is not padding, BOS or EOS (and
-/// not at position 0) is masked independently with probability r. Across rows this trains every amount of context,
-/// from almost all of the sequence (r near 0, close to BICO's 15%) to almost none (r near 1: predict the whole text
-/// from its few visible words in any order), which is what lets a model answer in either direction.</para>
+/// not at position 0) is masked independently with probability r, so E[masked fraction] = 1/2. Across rows this trains
+/// every amount of context, from nearly the whole sequence (r near 0; BICO always uses r = 0.15) to nearly nothing
+/// (r near 1: predict the whole text from its few visible words), which is what lets a model answer in either
+/// direction.</para>
 /// <para><b>Placeholder and target alignment (a decision, shared with <see cref="Bico"/>).</b> A masked token is
 /// replaced by the placeholder id (default: the tokenizer's <c>&lt;unk&gt;</c>; no new embedding is needed) and
 /// removed as a key for every query; placeholders still act as queries. The loss is <i>shifted</i>: output position
