@@ -6,7 +6,13 @@ internal sealed record DemoSettings
     /// <summary>A Berglund-layout folder to use instead of generated data (null: generate).</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Objectives to train, in order: any of ntp, bico, abi.</summary>
+    /// <summary>
+    /// A folder holding the Berglund entity lists (<c>names.txt</c>, <c>descriptions.txt</c>) for entity-preserving
+    /// objectives (null: <c>{data}/../templates</c> when it exists; generated data knows its own entities).
+    /// </summary>
+    public string? EntitiesDirectory { get; init; }
+
+    /// <summary>Objectives to train, in order: names of the <see cref="ObjectiveCatalog"/>.</summary>
     public IReadOnlyList<string> Objectives { get; init; } = ["ntp", "bico", "abi"];
 
     /// <summary>Epochs over the training file per objective.</summary>
@@ -15,8 +21,11 @@ internal sealed record DemoSettings
     /// <summary>Model preset: tiny or small.</summary>
     public string Preset { get; init; } = "tiny";
 
-    /// <summary>Seed of data generation, initialisation, data order and objective randomness.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Seeds to run every objective with (each seeds data generation, initialisation, data order and objective
+    /// randomness); with more than one, results are also aggregated as mean ± spread.
+    /// </summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [1];
 
     /// <summary>The engine: <c>native</c> (our CPU engine) or <c>torch</c> (TorchSharp / LibTorch).</summary>
     public string Backend { get; init; } = "native";
@@ -33,7 +42,11 @@ internal sealed record DemoSettings
     /// </summary>
     public string? EvaluateDirectory { get; init; }
 
-    /// <summary>Output folder for results.md, results.json, report.html, the trained models, the tokenizer and the generated data (null: none written).</summary>
+    /// <summary>
+    /// Output folder for results, the trained models, the tokenizer and the generated data (null: none written); with
+    /// several seeds each seed gets <c>seed-N/</c> and the folder itself the comparison. Runs already saved there are
+    /// reused, so an interrupted comparison continues when the command is repeated.
+    /// </summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>People per subset of the generated data.</summary>

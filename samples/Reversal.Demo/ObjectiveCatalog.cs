@@ -1,19 +1,55 @@
-using Reversal.Training.Generation;
 using Reversal.Training.Objectives;
 
 namespace Reversal.Demo;
 
-/// <summary>The objectives the demo can train, by name, with the decoders each is evaluated with.</summary>
+/// <summary>
+/// Every objective and recipe the demo trains, by name: one table of name → objective, decoders and description.
+/// Short names are the recipe each paper trains; <c>+</c> joins combinations; <c>-only</c> is an objective on its own.
+/// </summary>
 internal static class ObjectiveCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["ntp", "bico", "abi"];
+    /// <summary>Longest random segment (in words) of <c>rt-segment</c>.</summary>
+    public const int SegmentWords = 5;
 
-    public static (ITrainingObjective Objective, IReadOnlyList<ICompletionDecoder> Decoders) Create(
-        string name, BlankInfillingTokens infillTokens, SpecialTokenIds special) => name switch
-    {
-        "ntp" => (new NextTokenPrediction(), [CausalGreedyDecoder.Instance]),
-        "bico" => (Objective.BicoRecipe(maskRate: 0.15), [CausalGreedyDecoder.Instance]),
-        "abi" => (Objective.AbiRecipe(infillTokens), [CausalGreedyDecoder.Instance, new InfillDecoder(infillTokens, special.Eos)]),
-        _ => throw new ArgumentException($"Unknown objective '{name}'; choose from {string.Join(", ", Names)}."),
-    };
+    public static IReadOnlyList<CatalogEntry> Entries { get; } =
+    [
+        new("ntp", "next-token prediction (the curse)",
+            _ => new NextTokenPrediction()),
+        new("bico", "BICO recipe: NTP ½ + BICO mask denoising ½ (rate 0.15, mirrored RoPE)",
+            _ => Objective.BicoRecipe(maskRate: 0.15)),
+        new("bico-only", "BICO mask denoising alone",
+            _ => new Bico(maskRate: 0.15)),
+        new("abi", "ABI recipe: NTP ½ + GLM blank infilling ½; also scored with infill decoding",
+            c => Objective.AbiRecipe(c.InfillTokens), InfillDecoding: true),
+        new("abi-only", "GLM blank infilling alone; also scored with infill decoding",
+            c => new BlankInfilling(c.InfillTokens), InfillDecoding: true),
+        new("mlm-u", "MLM-U alone: mask rate ~ U[0,1) per sequence, mirrored-RoPE bidirectional attention",
+            _ => new MlmU()),
+        new("mlm-u+ntp", "NTP ½ + MLM-U ½",
+            _ => Objective.MlmURecipe()),
+        new("rt-token", "reverse training: NTP ½ + token-reversed NTP ½",
+            _ => Objective.ReverseTrainingRecipe(TokenReversal.Instance)),
+        new("rt-word", "reverse training: NTP ½ + word-reversed NTP ½",
+            c => Objective.ReverseTrainingRecipe(new WordReversal(c.Words))),
+        new("rt-entity", "reverse training: NTP ½ + entity-preserving reversed NTP ½ (names and descriptions kept in order)",
+            c => Objective.ReverseTrainingRecipe(new EntityPreservingReversal(c.Words)), NeedsEntities: true),
+        new("rt-segment", $"reverse training: NTP ½ + random-segment reversed NTP ½ (1..{SegmentWords} words, [REV] between segments)",
+            c => Objective.ReverseTrainingRecipe(new RandomSegmentReversal(SegmentWords, c.SegmentSeparator ?? throw new InvalidOperationException($"The tokenizer has no {RandomSegmentReversal.SeparatorTokenText} token for rt-segment."), c.Words))),
+        new("bico+rt-entity", "NTP ⅓ + BICO ⅓ + entity-preserving reversed NTP ⅓",
+            c => Objective.BicoRecipe(maskRate: 0.15).WithReverseTraining(new EntityPreservingReversal(c.Words)), NeedsEntities: true),
+        new("mlm-u+rt-entity", "NTP ⅓ + MLM-U ⅓ + entity-preserving reversed NTP ⅓",
+            c => Objective.MlmURecipe().WithReverseTraining(new EntityPreservingReversal(c.Words)), NeedsEntities: true),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = Entries.Select(e => e.Name).ToArray();
+
+    /// <summary>The entry named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such entry.</exception>
+    public static CatalogEntry Find(string name) =>
+        Entries.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"Unknown objective '{name}'; choose from {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>The <c>--help</c> text: one line per entry.</summary>
+    public static string Help() =>
+        "Comma-separated objectives to train:\n" + string.Join("\n", Entries.Select(e => $"  {e.Name,-16} {e.Description}"));
 }

@@ -3,12 +3,14 @@ using Reversal.Demo;
 using Reversal.Samples.Common;
 using Spectre.Console;
 
+using var signals = new StopSignals();
 var data = new Option<string?>("--data") { Description = "A Berglund-layout folder (all_prompts_train.jsonl + the four *_prompts_test.jsonl) instead of generated data." };
-var objectives = new Option<string>("--objectives") { Description = "Comma-separated objectives to train: ntp, bico, abi.", DefaultValueFactory = _ => "ntp,bico,abi" };
+var entities = new Option<string?>("--entities") { Description = "Berglund data: the folder with names.txt and descriptions.txt that entity-preserving objectives read (default: <data>/../templates when it exists)." };
+var objectives = new Option<string>("--objectives") { Description = ObjectiveCatalog.Help(), DefaultValueFactory = _ => "ntp,bico,abi" };
 var epochs = new Option<int>("--epochs") { Description = "Epochs over the training file per objective.", DefaultValueFactory = _ => 25 }.AtLeast(1);
 var preset = new Option<string>("--preset") { Description = "Model preset: tiny (d128, 4 layers) or small (d256, 6 layers).", DefaultValueFactory = _ => "tiny" };
 preset.AcceptOnlyFromAmong("tiny", "small");
-var seed = new Option<int>("--seed") { Description = "Seed for data generation, initialisation, data order and objective randomness.", DefaultValueFactory = _ => 1 };
+var seeds = new Option<string>("--seeds", "--seed") { Description = "Seed, or comma-separated seeds (e.g. 1,2,3), for data generation, initialisation, data order and objective randomness; several seeds add a mean ± spread comparison.", DefaultValueFactory = _ => "1" };
 var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
 var backend = new Option<string>("--backend") { Description = "Engine: native (our CPU engine, no native dependency) or torch (TorchSharp / LibTorch 2.10).", DefaultValueFactory = _ => "native" };
 backend.AcceptOnlyFromAmong("native", "torch");
@@ -22,23 +24,33 @@ var learningRate = new Option<double>("--lr") { Description = "Peak learning rat
 var evaluateMax = new Option<int?>("--eval-max") { Description = "Evaluate only the first N rows of each test split." }.AtLeast(1);
 var decodeBatch = new Option<int>("--decode-batch") { Description = "Prompts decoded together during evaluation (1: one row at a time).", DefaultValueFactory = _ => 64 }.AtLeast(1);
 
-var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama with NTP, the BICO mix and the ABI mix on fictitious-people facts and scores every reversal split.")
+var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama per objective on fictitious-people facts and scores every reversal split.")
 {
-    data, objectives, epochs, preset, seed, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax, decodeBatch,
+    data, entities, objectives, epochs, preset, seeds, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax, decodeBatch,
 };
 root.SetAction((parse, cancellationToken) =>
 {
     var names = parse.GetValue(objectives)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var unknown = names.Where(n => !ObjectiveCatalog.Names.Contains(n)).ToArray();
-    if (names.Length == 0 || unknown.Length > 0)
+    if (names.Length == 0 || unknown.Length > 0 || names.Distinct().Count() != names.Length)
     {
-        AnsiConsole.MarkupLine($"[red]--objectives: unknown objective(s) {Markup.Escape(string.Join(", ", unknown))}; choose from {string.Join(", ", ObjectiveCatalog.Names)}.[/]");
+        AnsiConsole.MarkupLine($"[red]--objectives: unknown or repeated objective(s) {Markup.Escape(string.Join(", ", unknown))}; choose each at most once from {string.Join(", ", ObjectiveCatalog.Names)}.[/]");
+        return Task.FromResult(2);
+    }
+    IReadOnlyList<int> seedList;
+    try
+    {
+        seedList = SeedList.Parse(parse.GetValue(seeds)!);
+    }
+    catch (FormatException e)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
         return Task.FromResult(2);
     }
     var settings = new DemoSettings
     {
-        DataDirectory = parse.GetValue(data), Objectives = names, Epochs = parse.GetValue(epochs), Preset = parse.GetValue(preset)!,
-        Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Backend = parse.GetValue(backend)!, Device = parse.GetValue(device)!,
+        DataDirectory = parse.GetValue(data), EntitiesDirectory = parse.GetValue(entities), Objectives = names, Epochs = parse.GetValue(epochs),
+        Preset = parse.GetValue(preset)!, Seeds = seedList, Threads = parse.GetValue(threads), Backend = parse.GetValue(backend)!, Device = parse.GetValue(device)!,
         OutputDirectory = parse.GetValue(output), EvaluateDirectory = parse.GetValue(evaluate),
         People = parse.GetValue(people), Templates = parse.GetValue(templates), BatchSize = parse.GetValue(batch),
         LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax), DecodingBatchSize = parse.GetValue(decodeBatch),
@@ -50,7 +62,9 @@ root.SetAction((parse, cancellationToken) =>
     catch (OperationCanceledException e)
     {
         AnsiConsole.MarkupLine($"[yellow]stopped:[/] {Markup.Escape(e.Message)}");
-        return Task.FromResult(130);
+        if (settings.OutputDirectory is not null)
+            AnsiConsole.MarkupLine("[yellow]Runs finished before the stop are saved; repeat the same command to continue from them.[/]");
+        return Task.FromResult(signals.ExitCode ?? 130);
     }
     catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
     {
@@ -58,4 +72,4 @@ root.SetAction((parse, cancellationToken) =>
         return Task.FromResult(1);
     }
 });
-return await root.Parse(args).InvokeAsync();
+return await CommandLineHost.InvokeAsync(root, args, signals);

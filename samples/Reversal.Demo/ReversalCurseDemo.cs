@@ -1,24 +1,26 @@
 using System.Diagnostics;
-using Reversal.Training.Models;
-using Reversal.Training.Serialization;
-using Reversal.Training.Objectives;
-using Reversal.Training.Randomness;
+using Reversal.Demo.Comparison;
 using Reversal.Training;
+using Reversal.Training.Data.Entities;
 using Reversal.Training.Data.Examples;
 using Reversal.Training.Data.ReversalCurse;
 using Reversal.Training.Data.Tokenization;
 using Reversal.Training.Evaluation.Reports;
 using Reversal.Training.Evaluation.ReversalCurse;
 using Reversal.Training.Generation;
+using Reversal.Training.Models;
+using Reversal.Training.Objectives;
 using Reversal.Training.Reports;
+using Reversal.Training.Serialization;
 using Spectre.Console;
 
 namespace Reversal.Demo;
 
 /// <summary>
-/// The main job: data (generated or Berglund), a word tokenizer fitted on the training text, one from-scratch model per
-/// objective trained the same way on the chosen engine, evaluation of every reversal split, and one results table.
-/// With <c>--evaluate DIR</c> it evaluates the models a previous run saved instead.
+/// The main job: for every seed, data (generated or Berglund), a word tokenizer fitted on the training text, one
+/// from-scratch model per objective trained the same way on the chosen engine, evaluation of every reversal split and
+/// one results table with its report page; over several seeds, a comparison with mean ± spread and the reversed ÷
+/// forward ratios. With <c>--evaluate DIR</c> it evaluates the models a previous run saved instead.
 /// </summary>
 internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole console)
 {
@@ -32,48 +34,100 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     {
         var factory = new ModelFactory(settings.Backend, settings.Device, settings.Threads);
         var clock = Stopwatch.StartNew();
-        var dataset = LoadData();
-        // The tokenizer sees the training text only: test prompts may hold words it never saw (encoded as <unk>).
-        var texts = dataset.Train.Select(r => r.Prompt + " " + r.Completion);
-        var tokenizer = WordTokenizer.Fit(texts, new WordTokenizerOptions { AdditionalSpecialTokens = BlankInfillingTokens.TokenTexts });
-        if (settings.OutputDirectory is string outputFolder) tokenizer.Save(Path.Combine(outputFolder, TokenizerFileName));
-        var examples = PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train);
-        int longest = examples.Max(e => e.Length);
-        var config = CreateConfig(tokenizer.VocabSize, ContextFor(longest));
-        var infillTokens = BlankInfillingTokens.From(tokenizer.TokenToId);
-        console.MarkupLine($"[grey]{dataset.Train.Count:N0} training rows, vocabulary {tokenizer.VocabSize:N0}, longest example {longest} tokens; " +
-                           $"{settings.Preset} model ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Epochs} epochs, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} threads, {Markup.Escape(factory.Describe())}[/]");
-
-        var report = new ReversalCurseReport();
-        // One live bar per objective: training fills 90% of it, evaluation the rest.
-        WithProgressBars(tasks =>
+        var runs = new List<RunRecord>();
+        var runSettings = new RunSettings(
+            settings.DataDirectory is string d ? Path.GetFullPath(d) : $"generated:{settings.People}x{settings.Templates}",
+            settings.Preset, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.Backend, settings.EvaluateMax);
+        foreach (int seed in settings.Seeds)
         {
+            var seedClock = Stopwatch.StartNew();
+            string? folder = SeedFolder(seed);
+            var dataset = LoadData(seed, folder);
+            // The tokenizer sees the training text only: test prompts may hold words it never saw (encoded as <unk>).
+            var texts = dataset.Train.Select(r => r.Prompt + " " + r.Completion);
+            var tokenizer = WordTokenizer.Fit(texts, new WordTokenizerOptions
+            {
+                AdditionalSpecialTokens = [.. BlankInfillingTokens.TokenTexts, RandomSegmentReversal.SeparatorTokenText],
+            });
+            if (folder is not null) tokenizer.Save(Path.Combine(folder, TokenizerFileName));
+            var entities = LoadEntities(dataset);
+            var examples = entities is null
+                ? PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train)
+                : PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train, entities);
+            int longest = examples.Max(e => e.Length);
+            var config = CreateConfig(tokenizer.VocabSize, ContextFor(longest));
+            var context = CreateContext(tokenizer);
+            console.MarkupLine($"[grey]seed {seed}: {dataset.Train.Count:N0} training rows, vocabulary {tokenizer.VocabSize:N0}, longest example {longest} tokens; " +
+                               $"{settings.Preset} model ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Threads} threads, {Markup.Escape(factory.Describe())}[/]");
+            if (entities is not null) DescribeEntities(examples);
             foreach (string name in settings.Objectives)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var task = tasks[name];
-                task.StartTask();
-                var (objective, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
-                var model = factory.Create(config, settings.Seed);
-                using var owned = model as IDisposable;
-                var training = Train(name, task, model, objective, tokenizer.SpecialTokens, examples, cancellationToken);
-                if (settings.OutputDirectory is string output) HuggingFaceCheckpoint.Save(Path.Combine(output, ModelsFolder, name), model.Config, model.ExportWeights());
-                var result = Evaluate(name, task, 90, model, tokenizer, dataset, decoders, cancellationToken);
-                report.Add(name, result, training);
-                Done(task, $"{name,-4} done: final loss {training.FinalLoss:F3}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
+                if (ObjectiveCatalog.Find(name).NeedsEntities && entities is null)
+                    throw new InvalidOperationException($"'{name}' keeps entities in order but the data's entities are unknown: pass --entities DIR (a folder with names.txt and descriptions.txt).");
             }
-        });
-        return Finish(report, clock, Settings(factory, config, tokenizer.VocabSize, dataset.Train.Count));
+
+            var report = new ReversalCurseReport();
+            // One live bar per objective: training fills 90% of it, evaluation the rest.
+            WithProgressBars(tasks =>
+            {
+                foreach (string name in settings.Objectives)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var task = tasks[name];
+                    task.StartTask();
+                    var entry = ObjectiveCatalog.Find(name);
+                    var record = folder is null ? null : RunStore.TryLoad(folder, name, seed, runSettings);
+                    TrainingReport? training = null;
+                    if (record is not null)
+                    {
+                        Done(task, $"{name,-4} reused {RunStore.PathOf(folder!, name)}");
+                    }
+                    else
+                    {
+                        var model = factory.Create(config, seed);
+                        using var owned = model as IDisposable;
+                        training = Train(name, seed, task, model, entry.Create(context), tokenizer.SpecialTokens, examples, cancellationToken);
+                        if (folder is not null) HuggingFaceCheckpoint.Save(Path.Combine(folder, ModelsFolder, name), model.Config, model.ExportWeights());
+                        var result = Evaluate(name, task, 90, model, tokenizer, dataset, entry.Decoders(context), cancellationToken);
+                        record = new RunRecord
+                        {
+                            Objective = name, Seed = seed, Settings = runSettings, FinalLoss = training.FinalLoss,
+                            TrainSeconds = training.Elapsed.TotalSeconds, TokensPerSecond = training.TokensPerSecond, Splits = RunRecord.SplitsOf(result),
+                        };
+                        if (folder is not null) RunStore.Save(folder, record);
+                        Done(task, $"{name,-4} done: final loss {training.FinalLoss:F3}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
+                    }
+                    report.Add(name, record.ToResult(), training);
+                    runs.Add(record);
+                }
+            });
+            report.WallTime = seedClock.Elapsed;
+            foreach (var setting in Settings(factory, config, tokenizer.VocabSize, dataset.Train.Count, seed)) report.Settings.Add(setting);
+            Show(report, folder);
+        }
+        if (settings.Seeds.Count > 1)
+        {
+            var comparison = new SeedComparison(runs);
+            console.WriteLine();
+            console.Write(ComparisonTable.Render(comparison));
+            if (settings.OutputDirectory is string output)
+            {
+                comparison.WriteTo(output);
+                console.MarkupLine($"Wrote [blue]{Markup.Escape(Path.Combine(output, SeedComparison.MarkdownFileName))}[/] and [blue]{Markup.Escape(Path.Combine(output, SeedComparison.JsonFileName))}[/].");
+            }
+        }
+        console.MarkupLine($"[grey]{Markup.Escape(settings.Backend)} backend, total time {clock.Elapsed.TotalMinutes:F1} min.[/]");
+        return 0;
     }
 
-    /// <summary>Loads the tokenizer and every saved model of a previous <c>--out</c> folder and evaluates them on this run's engine.</summary>
+    /// <summary>Loads the tokenizer and every saved model of a previous <c>--out</c> folder (one seed's) and evaluates them on this run's engine.</summary>
     private int EvaluateSaved(string saved, CancellationToken cancellationToken)
     {
         var factory = new ModelFactory(settings.Backend, settings.Device, settings.Threads);
         var clock = Stopwatch.StartNew();
         var tokenizer = WordTokenizer.Load(Path.Combine(saved, TokenizerFileName));
         var dataset = settings.DataDirectory is string data ? ReversalCurseDataset.Load(data) : ReversalCurseDataset.Load(Path.Combine(saved, "data"));
-        var infillTokens = BlankInfillingTokens.From(tokenizer.TokenToId);
+        var context = CreateContext(tokenizer);
         console.MarkupLine($"Evaluating the models saved in [blue]{Markup.Escape(saved)}[/] on the {Markup.Escape(factory.Describe())}");
         var report = new ReversalCurseReport();
         WithProgressBars(tasks =>
@@ -84,14 +138,17 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
                 if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--evaluate: '{folder}' does not exist; the run saved no '{name}' model.");
                 var task = tasks[name];
                 task.StartTask();
-                var (_, decoders) = ObjectiveCatalog.Create(name, infillTokens, tokenizer.SpecialTokens);
                 var model = factory.Load(folder);
                 using var owned = model as IDisposable;
-                report.Add(name, Evaluate(name, task, 0, model, tokenizer, dataset, decoders, cancellationToken));
+                report.Add(name, Evaluate(name, task, 0, model, tokenizer, dataset, ObjectiveCatalog.Find(name).Decoders(context), cancellationToken));
                 Done(task, $"{name,-4} evaluated");
             }
         });
-        return Finish(report, clock, [new("evaluated models", saved), new("engine", factory.Describe())]);
+        report.WallTime = clock.Elapsed;
+        report.Settings.Add(new("evaluated models", saved));
+        report.Settings.Add(new("engine", factory.Describe()));
+        Show(report, settings.OutputDirectory);
+        return 0;
     }
 
     /// <summary>Runs <paramref name="work"/> under one live progress display with a bar per objective.</summary>
@@ -103,34 +160,30 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     private static void Done(ProgressTask task, string description)
     {
         task.Value = task.MaxValue;
-        task.Description = description;
+        task.Description = Markup.Escape(description);
         task.StopTask();
     }
 
-    private int Finish(ReversalCurseReport report, Stopwatch clock, IEnumerable<KeyValuePair<string, string>> runSettings)
+    /// <summary>Prints one report's tables and, with a folder, writes results.md, results.json and report.html there.</summary>
+    private void Show(ReversalCurseReport report, string? folder)
     {
-        report.WallTime = clock.Elapsed;
-        foreach (var setting in runSettings) report.Settings.Add(setting);
         console.WriteLine();
         console.Write(ResultsTable.Render(report));
         console.Write(ResultsTable.RenderMetrics(report));
-        console.MarkupLine($"[grey]Chance is rank@1 of a uniform guess over the split's distinct completions. {Markup.Escape(settings.Backend)} backend, total time {clock.Elapsed.TotalMinutes:F1} min.[/]");
-        if (settings.OutputDirectory is string output)
-        {
-            report.WriteTo(output);
-            string page = ReversalCurseHtmlReport.WriteTo(report, output);
-            console.MarkupLine($"Wrote [blue]{Markup.Escape(Path.Combine(output, ReversalCurseReport.MarkdownFileName))}[/] and [blue]{Markup.Escape(Path.Combine(output, ReversalCurseReport.JsonFileName))}[/].");
-            console.MarkupLine($"Report: [blue link]{Markup.Escape(Path.GetFullPath(page))}[/]");
-        }
-        return 0;
+        console.MarkupLine("[grey]Chance is rank@1 of a uniform guess over the split's distinct completions.[/]");
+        if (folder is null) return;
+        report.WriteTo(folder);
+        string page = ReversalCurseHtmlReport.WriteTo(report, folder);
+        console.MarkupLine($"Wrote [blue]{Markup.Escape(Path.Combine(folder, ReversalCurseReport.MarkdownFileName))}[/] and [blue]{Markup.Escape(Path.Combine(folder, ReversalCurseReport.JsonFileName))}[/].");
+        console.MarkupLine($"Report: [blue link]{Markup.Escape(Path.GetFullPath(page))}[/]");
     }
 
     /// <summary>The run's settings as the report shows them.</summary>
-    private IEnumerable<KeyValuePair<string, string>> Settings(ModelFactory factory, LlamaConfig config, int vocab, int trainingRows)
+    private IEnumerable<KeyValuePair<string, string>> Settings(ModelFactory factory, LlamaConfig config, int vocab, int trainingRows, int seed)
     {
         static KeyValuePair<string, string> S(string name, object value) => new(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
         var evaluation = EvaluatorOptions();
-        yield return S("data", settings.DataDirectory ?? $"generated: {settings.People} people per subset, {settings.Templates} training templates each, seed {settings.Seed}");
+        yield return S("data", settings.DataDirectory ?? $"generated: {settings.People} people per subset, {settings.Templates} training templates each, seed {seed}");
         yield return S("training rows", trainingRows);
         yield return S("objectives", string.Join(", ", settings.Objectives));
         yield return S("engine", factory.Describe());
@@ -138,7 +191,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         yield return S("epochs", settings.Epochs);
         yield return S("batch size", settings.BatchSize);
         yield return S("optimizer", $"AdamW lr {settings.LearningRate} (weight decay 0.01), 100 warm-up steps, cosine decay, clip 1.0");
-        yield return S("seed", settings.Seed);
+        yield return S("seed", seed);
         yield return S("threads", settings.Threads);
         yield return S("evaluation", $"{(settings.EvaluateMax is int max ? $"first {max} rows" : "all rows")} of each split, {evaluation.DecodingBatchSize} prompts per decoding batch");
         yield return S("BICO metrics", $"{evaluation.BicoNewTokens} generated tokens; BLEU-4 over {evaluation.BleuUnit.ToString().ToLowerInvariant()}, smoothing {evaluation.BleuSmoothing}");
@@ -148,7 +201,15 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     private ReversalCurseEvaluatorOptions EvaluatorOptions() =>
         new() { MaxPerSplit = settings.EvaluateMax, DecodingBatchSize = settings.DecodingBatchSize };
 
-    private ReversalCurseDataset LoadData()
+    /// <summary>Where one seed's files go: the output folder itself for a single seed, <c>seed-N/</c> inside it for several.</summary>
+    private string? SeedFolder(int seed) => settings.OutputDirectory is not string output ? null
+        : settings.Seeds.Count == 1 ? output : Path.Combine(output, $"seed-{seed}");
+
+    private static CatalogContext CreateContext(ITokenizer tokenizer) => new(
+        BlankInfillingTokens.From(tokenizer.TokenToId), tokenizer.SpecialTokens, TokenizerWordBoundaries.For(tokenizer),
+        tokenizer.TokenToId(RandomSegmentReversal.SeparatorTokenText));
+
+    private ReversalCurseDataset LoadData(int seed, string? folder)
     {
         if (settings.DataDirectory is string directory)
         {
@@ -157,11 +218,32 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         }
         var generated = new FictitiousPeopleGenerator(new FictitiousPeopleOptions
         {
-            Seed = settings.Seed, PeoplePerSubset = settings.People, TrainTemplatesPerPerson = settings.Templates,
+            Seed = seed, PeoplePerSubset = settings.People, TrainTemplatesPerPerson = settings.Templates,
         }).Generate();
-        console.MarkupLine($"Data: generated {generated.People.Count} fictitious people ({settings.People} per subset p2d / d2p / both), {settings.Templates} training templates each, seed {settings.Seed}");
-        if (settings.OutputDirectory is string output) generated.WriteTo(Path.Combine(output, "data"));
+        console.MarkupLine($"Data: generated {generated.People.Count} fictitious people ({settings.People} per subset p2d / d2p / both), {settings.Templates} training templates each, seed {seed}");
+        if (folder is not null) generated.WriteTo(Path.Combine(folder, "data"));
         return generated;
+    }
+
+    /// <summary>The data's names and descriptions: the generator's people, or the Berglund lists (null when unavailable).</summary>
+    private EntityLexicon? LoadEntities(ReversalCurseDataset dataset)
+    {
+        if (dataset is GeneratedReversalCurseDataset generated) return ReversalCurseEntities.Of(generated.People);
+        string? folder = settings.EntitiesDirectory;
+        if (folder is null && settings.DataDirectory is string data)
+        {
+            string sibling = Path.GetFullPath(Path.Combine(data, ReversalCurseEntities.BerglundTemplatesRelativeToData));
+            if (Directory.Exists(sibling)) folder = sibling;
+        }
+        if (folder is null) return null;
+        console.MarkupLine($"Entities: names and descriptions from [blue]{Markup.Escape(folder)}[/]");
+        return ReversalCurseEntities.LoadBerglund(folder);
+    }
+
+    private void DescribeEntities(TokenSequence[] examples)
+    {
+        int two = examples.Count(e => e.EntitySpans.Count >= 2), one = examples.Count(e => e.EntitySpans.Count == 1);
+        console.MarkupLine($"[grey]entity spans: {two:N0} training rows with two or more (name and description), {one:N0} with one, {examples.Length - two - one:N0} with none[/]");
     }
 
     private LlamaConfig CreateConfig(int vocab, int context) => settings.Preset switch
@@ -171,24 +253,24 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         _ => throw new ArgumentException($"Unknown preset '{settings.Preset}'; choose tiny or small."),
     };
 
-    /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair).</summary>
+    /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair) or segment reversal (a [REV] between segments).</summary>
     private static int ContextFor(int longest) => Math.Max(64, 2 * longest);
 
-    private TrainingReport Train(string name, ProgressTask task, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
+    private TrainingReport Train(string name, int seed, ProgressTask task, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
         TokenSequence[] examples, CancellationToken cancellationToken)
     {
         task.Description = $"{name,-4} training";
         var progress = new InlineProgress<TrainingProgress>(p =>
         {
             if (p.TotalSteps > 0) task.Value = 90.0 * p.Step / p.TotalSteps;
-            task.Description = $"{name,-4} train epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
+            task.Description = $"{name,-4} seed {seed} epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
         });
         using var trainer = Trainer.For(model)
             .WithObjective(objective)
             .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
             .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
             .WithSpecialTokens(special)
-            .WithSeed(settings.Seed)
+            .WithSeed(seed)
             .WithProgress(progress)
             .Build();
         return trainer.Fit(examples, settings.Epochs, settings.BatchSize, cancellationToken);

@@ -79,11 +79,11 @@ public sealed class MicrosoftMLTokenizerAdapter : ITokenizer
         ArgumentNullException.ThrowIfNull(text);
         IReadOnlyList<EncodedToken> encoded = InnerTokenizer.EncodeToTokens(text, out string? normalizedText, considerNormalization: normalize);
         string target = normalizedText ?? text;
-        var tokens = new TokenSpan[encoded.Count];
+        var tokens = new OffsetToken[encoded.Count];
         for (int i = 0; i < tokens.Length; i++)
         {
             (int start, int length) = encoded[i].Offset.GetOffsetAndLength(target.Length);
-            tokens[i] = new TokenSpan(Checked(encoded[i].Id), start, length);
+            tokens[i] = new OffsetToken(Checked(encoded[i].Id), start, length);
         }
         return new EncodedText(tokens, target);
     }

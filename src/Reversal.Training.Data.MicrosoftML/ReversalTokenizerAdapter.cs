@@ -45,7 +45,7 @@ public sealed class ReversalTokenizerAdapter : Tokenizer
         var tokens = new EncodedToken[count];
         for (int i = 0; i < count; i++)
         {
-            TokenSpan token = encoded.Tokens[i];
+            OffsetToken token = encoded.Tokens[i];
             tokens[i] = new EncodedToken(token.Id, InnerTokenizer.IdToToken(token.Id), new Range(token.Start, token.End));
         }
         return new EncodeResults<EncodedToken>
@@ -77,7 +77,7 @@ public sealed class ReversalTokenizerAdapter : Tokenizer
     {
         EncodedText encoded = Encode(text, textSpan, settings);
         normalizedText = NormalizedText(encoded, text, textSpan);
-        IReadOnlyList<TokenSpan> tokens = encoded.Tokens;
+        IReadOnlyList<OffsetToken> tokens = encoded.Tokens;
         if (!fromEnd)
         {
             tokenCount = CountWithin(tokens, settings.MaxTokenCount);
@@ -138,7 +138,7 @@ public sealed class ReversalTokenizerAdapter : Tokenizer
 
     /// <summary>How many of the first tokens fit in <paramref name="maxTokenCount"/> without cutting between two
     /// tokens that share a character.</summary>
-    private static int CountWithin(IReadOnlyList<TokenSpan> tokens, int maxTokenCount)
+    private static int CountWithin(IReadOnlyList<OffsetToken> tokens, int maxTokenCount)
     {
         int count = Math.Min(tokens.Count, Math.Max(0, maxTokenCount));
         while (count > 0 && count < tokens.Count && tokens[count].Start < tokens[count - 1].End) count--;

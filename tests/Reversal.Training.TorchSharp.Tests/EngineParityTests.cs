@@ -9,7 +9,8 @@ namespace Reversal.Training.TorchSharp.Tests;
 
 /// <summary>
 /// The same weights and the same batch give the same logits and the same gradient of every parameter on our engine
-/// and on LibTorch, for causal, BICO (with placeholder keys) and prefix-bidirectional (ABI) batches, with grouped-query
+/// and on LibTorch, for causal, BICO and MLM-U (with placeholder keys), reversed (entity-preserving, random-segment) and
+/// prefix-bidirectional (ABI) batches, with grouped-query
 /// attention, tied and untied heads. Relative error = max |torch − native| / max |native| over the tensor.
 /// </summary>
 public class EngineParityTests
@@ -24,6 +25,9 @@ public class EngineParityTests
             yield return new TestCaseData("causal", tied).SetName($"Causal (tied {tied})");
             yield return new TestCaseData("bico", tied).SetName($"BICO with placeholder keys (tied {tied})");
             yield return new TestCaseData("abi", tied).SetName($"Prefix-bidirectional ABI (tied {tied})");
+            yield return new TestCaseData("mlm-u", tied).SetName($"MLM-U with placeholder keys (tied {tied})");
+            yield return new TestCaseData("entity-reversed", tied).SetName($"Entity-preserving reversed NTP (tied {tied})");
+            yield return new TestCaseData("segment-reversed", tied).SetName($"Random-segment reversed NTP (tied {tied})");
         }
     }
 
@@ -31,7 +35,11 @@ public class EngineParityTests
     {
         "causal" => ParityFixture.Prepare(ParityFixture.Causal, seed),
         "bico" => ParityFixture.Prepare(ParityFixture.Bico, seed),
-        _ => ParityFixture.Prepare(ParityFixture.Abi, seed),
+        "mlm-u" => ParityFixture.Prepare(ParityFixture.MlmU, seed),
+        "entity-reversed" => ParityFixture.Prepare(ParityFixture.EntityReversed, seed),
+        "segment-reversed" => ParityFixture.Prepare(ParityFixture.SegmentReversed, seed),
+        "abi" => ParityFixture.Prepare(ParityFixture.Abi, seed),
+        _ => throw new ArgumentException($"Unknown batch kind '{kind}'.", nameof(kind)),
     };
 
     [TestCaseSource(nameof(Cases))]
@@ -40,7 +48,8 @@ public class EngineParityTests
         var (native, torchModel) = ParityFixture.Models(seed: 5, tied);
         using var _ = torchModel;
         var batch = Batch(kind, seed: 17);
-        if (kind == "bico") Assert.That(batch.KeyMask, Does.Contain(false), "the BICO batch removes placeholder keys");
+        if (kind is "bico" or "mlm-u") Assert.That(batch.KeyMask, Does.Contain(false), $"the {kind} batch removes placeholder keys");
+        if (kind == "segment-reversed") Assert.That(batch.InputIds, Does.Contain(ParityFixture.SegmentSeparator), "segments are separated");
         if (kind == "causal") Assert.That(batch.KeyMask, Does.Contain(false), "the ragged causal batch has padding keys");
 
         float[] expected = native.Forward(batch).ToArray();

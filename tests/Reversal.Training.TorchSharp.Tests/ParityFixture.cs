@@ -30,7 +30,13 @@ internal static class ParityFixture
         return (LlamaModel.Create(config, seed), TorchLlama.Create(config, seed, CPU));
     }
 
-    /// <summary><paramref name="count"/> sequences [BOS] w1..wk [EOS] with k in 5..14, words in 7..39.</summary>
+    /// <summary>The separator random-segment reversal writes between segments (shares id 6 with [eop]; any id works for parity).</summary>
+    public const int SegmentSeparator = 6;
+
+    /// <summary>
+    /// <paramref name="count"/> sequences [BOS] w1..wk [EOS] with k in 5..14, words in 7..39, and two entity spans
+    /// (w1 w2 and w4..w5) for entity-preserving reversal.
+    /// </summary>
     public static TokenSequence[] Sequences(int count, int seed)
     {
         var random = new SeededRandom(seed);
@@ -41,7 +47,7 @@ internal static class ParityFixture
             ids[0] = Special.Bos;
             for (int i = 1; i <= length; i++) ids[i] = 7 + random.NextInt(Vocab - 7);
             ids[^1] = Special.Eos;
-            return new TokenSequence(ids, promptLength: 1 + random.NextInt(3));
+            return new TokenSequence(ids, promptLength: 1 + random.NextInt(3), entitySpans: [new TokenSpan(1, 2), new TokenSpan(4, 2)]);
         }).ToArray();
     }
 
@@ -53,6 +59,12 @@ internal static class ParityFixture
     public static ITrainingObjective Bico => new Bico(maskRate: 0.3);
 
     public static ITrainingObjective Abi => new BlankInfilling(InfillTokens);
+
+    public static ITrainingObjective MlmU => new MlmU();
+
+    public static ITrainingObjective EntityReversed => new ReversedObjective(new NextTokenPrediction(), new EntityPreservingReversal());
+
+    public static ITrainingObjective SegmentReversed => new ReversedObjective(new NextTokenPrediction(), new RandomSegmentReversal(3, SegmentSeparator));
 
     /// <summary>The largest |a − b| over the largest |b|: the relative error the issue bounds by 1e-4.</summary>
     public static double MaxRelativeError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)

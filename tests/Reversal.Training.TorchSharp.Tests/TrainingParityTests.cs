@@ -18,26 +18,46 @@ public class TrainingParityTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private static TrainerBuilder Builder(ITrainableLanguageModel model) => Trainer.For(model)
-        .WithObjective(Objective.BicoRecipe(maskRate: 0.3))
+    private static TrainerBuilder Builder(ITrainableLanguageModel model, ObjectiveMix? objective = null) => Trainer.For(model)
+        .WithObjective(objective ?? Objective.BicoRecipe(maskRate: 0.3))
         .WithOptimizer(o => o.AdamW(lr: 3e-3, weightDecay: 0.01).ClipGradNorm(1.0))
         .WithSchedule(s => s.WarmupCosine(warmupSteps: 5))
         .WithSpecialTokens(ParityFixture.Special)
         .WithSeed(3);
 
-    [Test]
-    public void Twenty_AdamW_steps_of_the_BICO_mix_give_the_same_losses_on_both_engines()
+    public static IEnumerable<TestCaseData> Recipes()
+    {
+        yield return new TestCaseData("bico").SetName("Twenty AdamW steps of the BICO mix give the same losses on both engines");
+        yield return new TestCaseData("mlm-u+ntp").SetName("Twenty AdamW steps of MLM-U mixed with NTP give the same losses on both engines");
+        yield return new TestCaseData("rt-entity").SetName("Twenty AdamW steps of entity-preserving reverse training give the same losses on both engines");
+        yield return new TestCaseData("rt-segment").SetName("Twenty AdamW steps of random-segment reverse training give the same losses on both engines");
+        yield return new TestCaseData("mlm-u+rt-entity").SetName("Twenty AdamW steps of NTP, MLM-U and entity-preserving reverse training give the same losses on both engines");
+    }
+
+    private static ObjectiveMix Recipe(string name) => name switch
+    {
+        "bico" => Objective.BicoRecipe(maskRate: 0.3),
+        "mlm-u+ntp" => Objective.MlmURecipe(),
+        "rt-entity" => Objective.ReverseTrainingRecipe(new EntityPreservingReversal()),
+        "rt-segment" => Objective.ReverseTrainingRecipe(new RandomSegmentReversal(3, ParityFixture.SegmentSeparator)),
+        "mlm-u+rt-entity" => Objective.MlmURecipe().WithReverseTraining(new EntityPreservingReversal()),
+        _ => throw new ArgumentException($"Unknown recipe '{name}'.", nameof(name)),
+    };
+
+    [TestCaseSource(nameof(Recipes))]
+    public void Twenty_AdamW_steps_of_a_recipe_give_the_same_losses_on_both_engines(string recipe)
     {
         var data = ParityFixture.Sequences(40, seed: 5);
         var (native, torchModel) = ParityFixture.Models(seed: 13);
         using var _ = torchModel;
-        using var nativeTrainer = Builder(native).Build();
-        using var torchTrainer = Builder(torchModel).Build();
+        using var nativeTrainer = Builder(native, Recipe(recipe)).Build();
+        using var torchTrainer = Builder(torchModel, Recipe(recipe)).Build();
         var nativeReport = nativeTrainer.Fit(data, epochs: 2, batchSize: 4);
         var torchReport = torchTrainer.Fit(data, epochs: 2, batchSize: 4);
 
         Assert.That(torchReport.Steps, Is.EqualTo(20));
-        Assert.That(torchReport.Objectives, Is.EqualTo(nativeReport.Objectives), "the same batches and the same coin flips");
+        Assert.That(torchReport.Objectives, Is.EqualTo(nativeReport.Objectives), "the same batches and the same members chosen");
+        Assert.That(nativeReport.Objectives.Distinct().Count(), Is.GreaterThan(1), "the mix used more than one member");
         for (int i = 0; i < 20; i++)
             Assert.That(torchReport.Losses[i], Is.EqualTo(nativeReport.Losses[i]).Within(1e-3 * Math.Abs(nativeReport.Losses[i])), $"step {i + 1}");
         Assert.That(torchReport.Losses[^1], Is.LessThan(torchReport.Losses[0]), "it learns");

@@ -202,8 +202,8 @@ public sealed class BpeTokenizer : ITokenizer
         var spans = new List<(int Start, int End)>(ids.Capacity);
         var normalized = new StringBuilder(text.Length);
         Run(text, normalize, ids, spans, normalized);
-        var tokens = new TokenSpan[ids.Count];
-        for (int i = 0; i < tokens.Length; i++) tokens[i] = new TokenSpan(ids[i], spans[i].Start, spans[i].End - spans[i].Start);
+        var tokens = new OffsetToken[ids.Count];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = new OffsetToken(ids[i], spans[i].Start, spans[i].End - spans[i].Start);
         string result = normalized.ToString();
         return new EncodedText(tokens, result == text ? text : result);
     }

@@ -5,4 +5,4 @@ namespace Reversal.Training.Data.Tokenization;
 /// <param name="Tokens">The tokens with their character ranges; their ids are those of <see cref="ITokenizer.Encode"/>.</param>
 /// <param name="Text">The text the ranges refer to: the input itself, or the normalized text when normalization
 /// changed it (the form Microsoft.ML.Tokenizers reports as <c>normalizedText</c>).</param>
-public sealed record EncodedText(IReadOnlyList<TokenSpan> Tokens, string Text);
+public sealed record EncodedText(IReadOnlyList<OffsetToken> Tokens, string Text);

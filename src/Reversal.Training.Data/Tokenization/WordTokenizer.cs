@@ -157,7 +157,7 @@ public sealed class WordTokenizer : ITokenizer
         ArgumentNullException.ThrowIfNull(text);
         var segments = new List<AddedTokenSegment>();
         _specialMatcher.Split(text, segments);
-        var state = new OffsetState(this, new List<TokenSpan>(text.Length / 4 + 1), 0);
+        var state = new OffsetState(this, new List<OffsetToken>(text.Length / 4 + 1), 0);
         var normalized = new StringBuilder(text.Length);
         foreach (AddedTokenSegment segment in segments)
         {
@@ -165,14 +165,14 @@ public sealed class WordTokenizer : ITokenizer
             state.Offset = normalized.Length;
             if (segment.Token is { } special)
             {
-                state.Tokens.Add(new TokenSpan(special.Id, state.Offset, part.Length));
+                state.Tokens.Add(new OffsetToken(special.Id, state.Offset, part.Length));
                 normalized.Append(part);
                 continue;
             }
             if (normalize && LowerCase) part = part.ToLowerInvariant();
             normalized.Append(part);
             WordPreTokenizer.Split(part, ref state, static (ref OffsetState s, ReadOnlySpan<char> source, int start, int length) =>
-                s.Tokens.Add(new TokenSpan(
+                s.Tokens.Add(new OffsetToken(
                     s.Tokenizer._idsBySpan.TryGetValue(source.Slice(start, length), out int id) ? id : s.Tokenizer.SpecialTokens.Unk,
                     s.Offset + start, length)));
         }
@@ -308,10 +308,10 @@ public sealed class WordTokenizer : ITokenizer
         public TState State = state;
     }
 
-    private struct OffsetState(WordTokenizer tokenizer, List<TokenSpan> tokens, int offset)
+    private struct OffsetState(WordTokenizer tokenizer, List<OffsetToken> tokens, int offset)
     {
         public readonly WordTokenizer Tokenizer = tokenizer;
-        public readonly List<TokenSpan> Tokens = tokens;
+        public readonly List<OffsetToken> Tokens = tokens;
         public int Offset = offset;
     }
 

@@ -1,5 +1,4 @@
 using Reversal.Training.Attention;
-using Reversal.Training.Objectives;
 
 namespace Reversal.Training.Objectives;
 
@@ -41,25 +40,6 @@ public sealed class Bico : ITrainingObjective
     public string Name => "bico";
 
     /// <inheritdoc />
-    public ObjectiveBatch Prepare(IReadOnlyList<TokenSequence> examples, ObjectiveContext context)
-    {
-        int length = CausalBatchLayout.CheckExamples(examples, context, inputsIncludeLastToken: true);
-        var special = context.SpecialTokens;
-        int placeholder = PlaceholderId ?? special.Unk;
-        var layout = new CausalBatchLayout(examples.Count, length, special.Pad);
-        for (int b = 0; b < examples.Count; b++)
-        {
-            var ids = examples[b].Ids;
-            for (int t = 0; t < ids.Length; t++)
-            {
-                // Position 0 is never chosen: no output position predicts it.
-                bool masked = t > 0 && !special.IsStructural(ids[t]) && context.Random.NextDouble() < MaskRate;
-                layout.SetInput(b, t, masked ? placeholder : ids[t]);
-                if (!masked) continue;
-                layout.HideKey(b, t);
-                layout.SetTarget(b, t - 1, ids[t]);
-            }
-        }
-        return layout.ToBatch(AttentionMaskPolicy.Bico, Name);
-    }
+    public ObjectiveBatch Prepare(IReadOnlyList<TokenSequence> examples, ObjectiveContext context) =>
+        PlaceholderDenoising.Prepare(examples, context, _ => MaskRate, PlaceholderId, Name);
 }

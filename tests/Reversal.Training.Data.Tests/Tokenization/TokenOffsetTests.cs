@@ -23,7 +23,7 @@ public class TokenOffsetTests
             int[] ids = [.. encoded.Tokens.Select(t => t.Id)];
             if (!ids.SequenceEqual(tokenizer.Encode(text))) failures.Add($"{BpeFixtures.Show(text)}: ids differ from Encode");
             if (TilingProblem(encoded) is { } tiling) failures.Add($"{BpeFixtures.Show(text)}: {tiling}");
-            foreach (TokenSpan token in encoded.Tokens)
+            foreach (OffsetToken token in encoded.Tokens)
             {
                 string covered = encoded.Text.Substring(token.Start, token.Length);
                 string stored = tokenizer.IdToToken(token.Id);
@@ -85,8 +85,8 @@ public class TokenOffsetTests
 
         EncodedText encoded = tokenizer.EncodeWithOffsets("<bos>hi<eos>");
 
-        Assert.That(encoded.Tokens.First(), Is.EqualTo(new TokenSpan(2, 0, 5)));
-        Assert.That(encoded.Tokens.Last(), Is.EqualTo(new TokenSpan(3, 7, 5)));
+        Assert.That(encoded.Tokens.First(), Is.EqualTo(new OffsetToken(2, 0, 5)));
+        Assert.That(encoded.Tokens.Last(), Is.EqualTo(new OffsetToken(3, 7, 5)));
         Assert.That(tokenizer.EncodeWithOffsets("").Tokens, Is.Empty);
         Assert.Throws<ArgumentNullException>(() => tokenizer.EncodeWithOffsets(null!));
     }
@@ -95,12 +95,12 @@ public class TokenOffsetTests
     /// the previous one and not ending before it), or null.</summary>
     private static string? TilingProblem(EncodedText encoded)
     {
-        IReadOnlyList<TokenSpan> tokens = encoded.Tokens;
+        IReadOnlyList<OffsetToken> tokens = encoded.Tokens;
         if (tokens.Count == 0) return encoded.Text.Length == 0 ? null : "no tokens for a non-empty text";
         if (tokens[0].Start != 0) return $"the first token starts at {tokens[0].Start}";
         for (int i = 1; i < tokens.Count; i++)
         {
-            TokenSpan before = tokens[i - 1], token = tokens[i];
+            OffsetToken before = tokens[i - 1], token = tokens[i];
             if (token.Start < before.Start || token.Start > before.End || token.End < before.End)
                 return $"token {i} at [{token.Start}, {token.End}) after [{before.Start}, {before.End})";
         }

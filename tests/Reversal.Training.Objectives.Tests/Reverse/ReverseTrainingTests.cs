@@ -34,7 +34,7 @@ public class ReverseTrainingTests
         Assert.That(batch.InputIds, Is.EqualTo(expected.InputIds));
         Assert.That(batch.Targets, Is.EqualTo(expected.Targets));
         Assert.That(batch.KeyMask, Is.EqualTo(expected.KeyMask));
-        Assert.That(batch.ObjectiveName, Is.EqualTo("reversed-ntp"));
+        Assert.That(batch.ObjectiveName, Is.EqualTo("token-reversed-ntp"));
     }
 
     [Test]
@@ -43,6 +43,6 @@ public class ReverseTrainingTests
         var mix = Objective.ReverseTrainingRecipe();
         var context = new ObjectiveContext(new SeededRandom(3), Special, 32);
         var names = Enumerable.Range(0, 200).Select(_ => mix.Prepare([new TokenSequence([2, 5, 6, 3])], context).ObjectiveName).ToHashSet();
-        Assert.That(names, Is.EquivalentTo(new[] { "ntp", "reversed-ntp" }));
+        Assert.That(names, Is.EquivalentTo(new[] { "ntp", "token-reversed-ntp" }));
     }
 }

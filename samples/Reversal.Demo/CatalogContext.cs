@@ -1,0 +1,10 @@
+using Reversal.Training.Objectives;
+
+namespace Reversal.Demo;
+
+/// <summary>What the catalogue needs from the tokenizer to build an objective and its decoders.</summary>
+/// <param name="InfillTokens">GLM's [MASK], [sop], [eop] ids.</param>
+/// <param name="Special">Padding, unknown, BOS and EOS ids.</param>
+/// <param name="Words">Which tokens begin a word (word, entity and segment reversal).</param>
+/// <param name="SegmentSeparator">The [REV] id written between reversed random segments (null when the tokenizer has none).</param>
+internal sealed record CatalogContext(BlankInfillingTokens InfillTokens, SpecialTokenIds Special, WordBoundaries Words, int? SegmentSeparator);
