@@ -15,7 +15,7 @@ public static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            int value = result.GetValueOrDefault<int>();
+            if (!TryGet(result, out int value)) return;
             if (value < minimum) result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be >= {minimum}, got {value}."));
         });
         return option;
@@ -26,7 +26,7 @@ public static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int value && value < minimum)
+            if (TryGet(result, out int? given) && given is int value && value < minimum)
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be >= {minimum}, got {value}."));
         });
         return option;
@@ -37,7 +37,7 @@ public static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            double value = result.GetValueOrDefault<double>();
+            if (!TryGet(result, out double value)) return;
             if (!(value > exclusiveMinimum && value <= inclusiveMaximum))
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be in ({exclusiveMinimum}, {inclusiveMaximum}], got {value}."));
         });
@@ -49,10 +49,25 @@ public static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            float value = result.GetValueOrDefault<float>();
+            if (!TryGet(result, out float value)) return;
             if (!(value >= minimum && value <= maximum))
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be in [{minimum}, {maximum}], got {value}."));
         });
         return option;
+    }
+
+    /// <summary>The option's value, or false when its text does not convert (System.CommandLine reports that error by option name itself).</summary>
+    private static bool TryGet<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }
