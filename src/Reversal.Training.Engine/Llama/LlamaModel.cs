@@ -157,7 +157,15 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
 
     /// <summary>Every parameter's name, shape and trainability, in state-dict order.</summary>
     public IReadOnlyList<ParameterInfo> ParameterInfos() =>
-        NamedParameters().Select(p => new ParameterInfo(p.Key, p.Value.Shape.ToArray(), Trainable: true)).ToArray();
+        NamedParameters().Select(p => new ParameterInfo(p.Key, p.Value.Shape.ToArray(), p.Value.Trainable)).ToArray();
+
+    /// <inheritdoc />
+    public void SetTrainable(Func<ParameterInfo, bool> isTrainable)
+    {
+        ArgumentNullException.ThrowIfNull(isTrainable);
+        var decisions = NamedParameters().Select(p => (p.Value, isTrainable(new ParameterInfo(p.Key, p.Value.Shape.ToArray(), p.Value.Trainable)))).ToArray();
+        foreach (var (parameter, trainable) in decisions) parameter.Trainable = trainable;
+    }
 
     /// <inheritdoc />
     public float[] Logits(ModelInput input, ReadOnlySpan<int> positions)
@@ -213,7 +221,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     public IDecodingSession StartDecoding(int batchSize, int capacity) => new LlamaDecodingSession(this, batchSize, capacity);
 
     /// <inheritdoc />
-    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new LlamaTrainingSession(this, optimizer);
+    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new LlamaTrainingSession(this, NamedParameters(), optimizer);
 
     /// <inheritdoc />
     public IReadOnlyList<KeyValuePair<string, TensorData>> ExportWeights() =>

@@ -203,6 +203,25 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
         named_parameters().Select(p => new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray(), p.parameter.requires_grad)).ToArray();
 
     /// <inheritdoc />
+    /// <remarks>Sets each parameter's <c>requires_grad</c>; a frozen parameter's <c>grad</c> is released.</remarks>
+    public void SetTrainable(Func<ParameterInfo, bool> isTrainable)
+    {
+        ArgumentNullException.ThrowIfNull(isTrainable);
+        var parameters = named_parameters().ToArray();
+        var decisions = parameters.Select(p => isTrainable(new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray(), p.parameter.requires_grad))).ToArray();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var parameter = parameters[i].parameter;
+            parameter.requires_grad = decisions[i];
+            if (!decisions[i] && parameter.grad is { } grad)
+            {
+                parameter.grad = null;
+                grad.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new TorchLlamaTrainingSession(this, optimizer);
 
     /// <inheritdoc />

@@ -25,6 +25,8 @@ internal sealed class TorchLlamaTrainingSession : ITrainingSession
         _model = model;
         var infos = model.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
+        if (trainable.Length == 0)
+            throw new ArgumentException($"Every one of the model's {infos.Count} parameters is frozen: nothing to train.", nameof(model));
         _optimizer = new TorchAdamW(trainable.Select(p => (p.name, p.parameter, settings.Decays(infos[p.name]))), settings);
         _shapes = trainable.Select(p => (IReadOnlyList<int>)infos[p.name].Shape).ToArray();
     }
