@@ -66,6 +66,7 @@ public static class TrainingCheckpoint
         {
             // float32 always, so resuming is exact.
             HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, trainer.Model.ExportWeights(), new SaveOptions());
+            if (trainer.Model is FineTuning.ILoraModel lora) FineTuning.PeftAdapter.Stage(staging, lora);
             var optimizerState = trainer.Session.ExportOptimizerState();
             staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState));
             staging.StageFile(StateFileName, stream => stream.Write(TrainerStateJson.Serialize(state)));
@@ -111,11 +112,13 @@ public static class TrainingCheckpoint
             throw new CheckpointFormatException(statePath, "optimizer", $"written for {state.Optimizer}, but the trainer uses {trainer.Session.OptimizerName}.");
 
         var (_, weights) = HuggingFaceCheckpoint.Read(directory);
+        var adapter = ReadAdapter(directory, trainer.Model);
         string optimizerPath = System.IO.Path.Combine(directory, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new CheckpointFormatException(optimizerPath, null, "the file is missing.");
         var moments = OptimizerStateFile.Read(optimizerPath, trainer.Model.Parameters.Where(parameter => parameter.Trainable).ToList());
 
         trainer.Model.ImportWeights(weights); // all or nothing
+        if (adapter is not null) ((FineTuning.ILoraModel)trainer.Model).ImportAdapter(adapter);
         try
         {
             trainer.Session.ImportOptimizerState(moments, state.Step);
@@ -126,6 +129,27 @@ public static class TrainingCheckpoint
             throw new CheckpointFormatException(optimizerPath, null, e.Message);
         }
         return state;
+    }
+
+    /// <summary>
+    /// The adapter of a LoRA run's checkpoint (PEFT files beside the model), validated against the trainer's LoRA model;
+    /// null for a model without adapters, which refuses a checkpoint that has them.
+    /// </summary>
+    private static Dictionary<string, TensorData>? ReadAdapter(string directory, Models.ITrainableLanguageModel model)
+    {
+        string configPath = System.IO.Path.Combine(directory, FineTuning.PeftAdapterConfigJson.FileName);
+        if (model is not FineTuning.ILoraModel lora)
+        {
+            if (File.Exists(configPath))
+                throw new CheckpointFormatException(configPath, null, "the checkpoint was written by a LoRA run, but the trainer's model has no adapters; apply the same LoRA config first.");
+            return null;
+        }
+        if (!File.Exists(configPath))
+            throw new CheckpointFormatException(configPath, null, "the file is missing: the trainer's model has LoRA adapters, but the checkpoint has none.");
+        var (config, tensors) = FineTuning.PeftAdapter.Read(directory, model.Config);
+        if (!config.Equals(lora.Lora))
+            throw new CheckpointFormatException(configPath, null, $"the adapter (r = {config.Rank}, alpha = {config.Alpha}, targets {string.Join(",", config.TargetModules)}) differs from the model's (r = {lora.Lora.Rank}, alpha = {lora.Lora.Alpha}, targets {string.Join(",", lora.Lora.TargetModules)}).");
+        return tensors;
     }
 
     private static void Prune(string root, int keepLast)

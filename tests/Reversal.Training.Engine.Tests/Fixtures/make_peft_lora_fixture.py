@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Independent reference for Reversal's LoRA adapters in Hugging Face PEFT's layout.
+
+Writes, next to this script, peft-lora/: a LoRA adapter for the base checkpoint hf-llama-f32/ exactly as PEFT's
+save_pretrained lays it out, without the peft package:
+    adapter_config.json        PEFT's LoraConfig fields (peft_type "LORA", r, lora_alpha, lora_dropout, target_modules
+                               in set order, modules_to_save, bias "none", task_type "CAUSAL_LM" and PEFT's
+                               bookkeeping fields such as inference_mode, init_lora_weights, megatron_core)
+    adapter_model.safetensors  base_model.model.model.layers.{i}.self_attn.q_proj.lora_A.weight [r, in],
+                               ...lora_B.weight [out, r] for every targeted projection, and the modules to save
+                               under their plain names (base_model.model.model.embed_tokens.weight,
+                               base_model.model.lm_head.weight), F32, metadata {"format": "pt"}
+    logits.json                {"input_ids", "logits"}: PEFT's unmerged LoRA forward (h W^T + (alpha/r) (h A^T) B^T per
+                               adapted projection, dropout off as in eval mode) on hf-llama-f32's ids, float32
+
+The Llama math is make_hf_llama_fixture.forward (plain PyTorch, no transformers), with the projections replaced by
+their LoRA form. A and B are random (not PEFT's zero B) so that the test sees the adapters' effect.
+
+Regenerate (deterministic; torch 1.13 on CPU was used), from the repository root:
+
+    /usr/bin/python3 tests/Reversal.Training.Engine.Tests/Fixtures/make_peft_lora_fixture.py
+"""
+
+import json
+import os
+
+import torch
+
+import make_hf_llama_fixture as llama
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASE = os.path.join(HERE, "hf-llama-f32")
+OUT = os.path.join(HERE, "peft-lora")
+
+RANK, ALPHA = 4, 8
+TARGETS = ["v_proj", "q_proj", "down_proj", "o_proj", "gate_proj", "up_proj", "k_proj"]  # PEFT writes a set: any order
+MODULES_TO_SAVE = ["embed_tokens", "lm_head"]
+
+
+def main():
+    with open(os.path.join(BASE, "config.json")) as f:
+        cfg = json.load(f)
+    _, raw = llama.read_safetensors(os.path.join(BASE, "model.safetensors"))
+    base = {name: llama.from_bytes(data, dtype, shape) for name, (dtype, shape, data) in raw.items()}
+    with open(os.path.join(BASE, "logits.json")) as f:
+        ids = json.load(f)["input_ids"]
+
+    g = torch.Generator().manual_seed(2024)
+    adapters = {}
+    for name in llama.parameter_names(cfg):
+        module = name[: -len(".weight")]
+        if module.split(".")[-1] in TARGETS:
+            out_features, in_features = base[name].shape
+            a = torch.randn((RANK, in_features), generator=g) / in_features ** 0.5
+            b = 0.3 * torch.randn((out_features, RANK), generator=g) / RANK ** 0.5
+            adapters[module] = (a, b)
+
+    # modules_to_save: PEFT trains a copy of the module; its file holds the copy under the module's plain name.
+    saved = {
+        "model.embed_tokens.weight": base["model.embed_tokens.weight"] + 0.1 * torch.randn(base["model.embed_tokens.weight"].shape, generator=g),
+        "lm_head.weight": base["lm_head.weight"] + 0.1 * torch.randn(base["lm_head.weight"].shape, generator=g),
+    }
+    weights = dict(base)
+    weights.update(saved)
+    scale = ALPHA / RANK
+
+    def linear(h, name):
+        y = h @ weights[name].T
+        module = name[: -len(".weight")]
+        if module in adapters:
+            a, b = adapters[module]
+            y = y + ((h @ a.T) @ b.T) * scale
+        return y
+
+    with torch.no_grad():
+        logits = llama.forward(weights, cfg, ids, linear=linear)
+
+    os.makedirs(OUT, exist_ok=True)
+    tensors = {}
+    for module, (a, b) in adapters.items():
+        tensors[f"base_model.model.{module}.lora_A.weight"] = a
+        tensors[f"base_model.model.{module}.lora_B.weight"] = b
+    for name, t in saved.items():
+        tensors[f"base_model.model.{name}"] = t
+    llama.write_safetensors(os.path.join(OUT, "adapter_model.safetensors"), tensors, "F32", {"format": "pt"})
+
+    config = {
+        "alpha_pattern": {}, "auto_mapping": None, "base_model_name_or_path": "hf-llama-f32", "bias": "none",
+        "fan_in_fan_out": False, "inference_mode": True, "init_lora_weights": True, "layer_replication": None,
+        "layers_pattern": None, "layers_to_transform": None, "loftq_config": {}, "lora_alpha": ALPHA,
+        "lora_dropout": 0.05, "megatron_config": None, "megatron_core": "megatron.core",
+        "modules_to_save": MODULES_TO_SAVE, "peft_type": "LORA", "r": RANK, "rank_pattern": {}, "revision": None,
+        "target_modules": TARGETS, "task_type": "CAUSAL_LM", "use_dora": False, "use_rslora": False,
+    }
+    with open(os.path.join(OUT, "adapter_config.json"), "w") as f:
+        f.write(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    with open(os.path.join(OUT, "logits.json"), "w") as f:
+        json.dump({"input_ids": ids, "shape": list(logits.shape), "logits": logits.tolist()}, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
