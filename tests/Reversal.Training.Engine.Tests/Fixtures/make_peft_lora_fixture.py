@@ -19,10 +19,19 @@ their LoRA form. A and B are random (not PEFT's zero B) so that the test sees th
 Regenerate (deterministic; torch 1.13 on CPU was used), from the repository root:
 
     /usr/bin/python3 tests/Reversal.Training.Engine.Tests/Fixtures/make_peft_lora_fixture.py
+
+Verification of an adapter written by Reversal (used by the C# tests when /usr/bin/python3 has torch):
+
+    /usr/bin/python3 make_peft_lora_fixture.py --verify DIR
+
+reads DIR/adapter_config.json and DIR/adapter_model.safetensors as PEFT would (names base_model.model.*, lora_A
+[r, in], lora_B [out, r], scale lora_alpha / r, modules_to_save under their plain names), applies them to
+hf-llama-f32 and prints {"logits": [B][T][V]} on the fixture's ids as JSON on stdout.
 """
 
 import json
 import os
+import sys
 
 import torch
 
@@ -38,12 +47,7 @@ MODULES_TO_SAVE = ["embed_tokens", "lm_head"]
 
 
 def main():
-    with open(os.path.join(BASE, "config.json")) as f:
-        cfg = json.load(f)
-    _, raw = llama.read_safetensors(os.path.join(BASE, "model.safetensors"))
-    base = {name: llama.from_bytes(data, dtype, shape) for name, (dtype, shape, data) in raw.items()}
-    with open(os.path.join(BASE, "logits.json")) as f:
-        ids = json.load(f)["input_ids"]
+    cfg, base, ids = load_base()
 
     g = torch.Generator().manual_seed(2024)
     adapters = {}
@@ -99,5 +103,55 @@ def main():
         f.write("\n")
 
 
+def load_base():
+    with open(os.path.join(BASE, "config.json")) as f:
+        cfg = json.load(f)
+    _, raw = llama.read_safetensors(os.path.join(BASE, "model.safetensors"))
+    base = {name: llama.from_bytes(data, dtype, shape) for name, (dtype, shape, data) in raw.items()}
+    with open(os.path.join(BASE, "logits.json")) as f:
+        ids = json.load(f)["input_ids"]
+    return cfg, base, ids
+
+
+def verify(folder):
+    cfg, weights, ids = load_base()
+    with open(os.path.join(folder, "adapter_config.json")) as f:
+        config = json.load(f)
+    assert config["peft_type"] == "LORA" and config["bias"] == "none" and config["task_type"] == "CAUSAL_LM", config
+    scale = config["lora_alpha"] / config["r"]
+    _, raw = llama.read_safetensors(os.path.join(folder, "adapter_model.safetensors"))
+    tensors = {name: llama.from_bytes(data, dtype, shape) for name, (dtype, shape, data) in raw.items()}
+    prefix = "base_model.model."
+    adapters, seen = {}, set()
+    for name in llama.parameter_names(cfg):
+        module = name[: -len(".weight")]
+        if module.split(".")[-1] in config["target_modules"]:
+            a = tensors[f"{prefix}{module}.lora_A.weight"]
+            b = tensors[f"{prefix}{module}.lora_B.weight"]
+            out_features, in_features = weights[name].shape
+            assert tuple(a.shape) == (config["r"], in_features) and tuple(b.shape) == (out_features, config["r"]), module
+            adapters[module] = (a, b)
+            seen.update([f"{prefix}{module}.lora_A.weight", f"{prefix}{module}.lora_B.weight"])
+        elif any(module == m or module.endswith("." + m) for m in config.get("modules_to_save") or []):
+            weights[name] = tensors[prefix + name]
+            seen.add(prefix + name)
+    assert seen == set(tensors), sorted(set(tensors) - seen)
+
+    def linear(h, name):
+        y = h @ weights[name].T
+        module = name[: -len(".weight")]
+        if module in adapters:
+            a, b = adapters[module]
+            y = y + ((h @ a.T) @ b.T) * scale
+        return y
+
+    with torch.no_grad():
+        logits = llama.forward(weights, cfg, ids, linear=linear)
+    json.dump({"logits": logits.tolist()}, sys.stdout)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--verify":
+        verify(sys.argv[2])
+    else:
+        main()
