@@ -32,7 +32,8 @@ public sealed record LoraConfig
 
     /// <summary>
     /// Modules trained in full beside the adapters and saved in the adapter file (PEFT's <c>modules_to_save</c>), for
-    /// example <c>embed_tokens</c> and <c>lm_head</c>; matched like <see cref="TargetModules"/>. Default none.
+    /// example <c>embed_tokens</c> and <c>lm_head</c>; an entry matches a module (or any module enclosing a parameter) as in
+    /// <see cref="TargetModules"/>. Default none.
     /// </summary>
     public IReadOnlyList<string> ModulesToSave { get; init; } = [];
 

@@ -68,7 +68,7 @@ public sealed class LoraLayout
         var saved = new List<ParameterInfo>();
         foreach (string entry in lora.ModulesToSave)
         {
-            var matches = shapes.Keys.Where(name => ModuleOf(name) is { } module && LoraConfig.ModuleMatches(module, entry)).ToArray();
+            var matches = shapes.Keys.Where(name => EnclosingModules(name).Any(module => LoraConfig.ModuleMatches(module, entry))).ToArray();
             if (matches.Length == 0)
                 throw new ArgumentException($"Module to save '{entry}' is not present in the model (modules: embed_tokens, {(model.TieWordEmbeddings ? "" : "lm_head, ")}norm, the layers' norms and projections).", nameof(lora));
             foreach (string name in matches)
@@ -89,10 +89,11 @@ public sealed class LoraLayout
         return -1;
     }
 
-    private static string? ModuleOf(string parameterName)
+    /// <summary>The module paths enclosing a parameter, innermost first (<c>model.layers.0.mlp.up_proj</c>, <c>model.layers.0.mlp</c>, ...).</summary>
+    private static IEnumerable<string> EnclosingModules(string parameterName)
     {
-        int dot = parameterName.LastIndexOf('.');
-        return dot > 0 ? parameterName[..dot] : null;
+        for (int dot = parameterName.LastIndexOf('.'); dot > 0; dot = parameterName.LastIndexOf('.', dot - 1))
+            yield return parameterName[..dot];
     }
 
     /// <summary>Every tensor of the adapter file by PEFT name, with its shape: <c>lora_A</c>, <c>lora_B</c> of each adapted
