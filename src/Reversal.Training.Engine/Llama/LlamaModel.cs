@@ -36,7 +36,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         Backbone = RegisterModule("model", new LlamaBackbone(config, random));
         if (!config.TieWordEmbeddings)
             _head = RegisterModule("lm_head", new Linear(config.HiddenSize, config.VocabSize, random, config.InitializerRange));
-        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta);
+        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeScaling);
     }
 
     /// <summary>

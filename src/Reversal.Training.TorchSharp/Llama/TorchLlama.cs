@@ -46,7 +46,7 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
             _head = new TorchLinear(config.HiddenSize, config.VocabSize, device);
             register_module("lm_head", _head);
         }
-        _rope = new TorchRotaryEmbedding(new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta), device);
+        _rope = new TorchRotaryEmbedding(new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeScaling), device);
     }
 
     /// <summary>
