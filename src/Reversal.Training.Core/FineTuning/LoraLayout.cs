@@ -96,6 +96,26 @@ public sealed class LoraLayout
             yield return parameterName[..dot];
     }
 
+    /// <summary>
+    /// The initial adapters for <paramref name="seed"/>, by model name in <see cref="Adapted"/> order (A then B of each),
+    /// identical on every engine: A Kaiming-uniform as PEFT initialises it (<c>kaiming_uniform_(a = √5)</c>, i.e. uniform
+    /// in <c>[−1/√in, 1/√in]</c>), drawn row-major from one <see cref="Randomness.SeededRandom"/>; B zero.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, TensorData>> InitialAdapters(long seed)
+    {
+        var random = new Randomness.SeededRandom(seed);
+        var result = new List<KeyValuePair<string, TensorData>>(2 * Adapted.Count);
+        foreach (var a in Adapted)
+        {
+            double bound = 1 / Math.Sqrt(a.InFeatures);
+            var values = new float[a.Rank * a.InFeatures];
+            for (int i = 0; i < values.Length; i++) values[i] = (float)((2 * random.NextDouble() - 1) * bound);
+            result.Add(new(a.AName, new TensorData(values, a.Rank, a.InFeatures)));
+            result.Add(new(a.BName, new TensorData(new float[a.OutFeatures * a.Rank], a.OutFeatures, a.Rank)));
+        }
+        return result;
+    }
+
     /// <summary>Every tensor of the adapter file by PEFT name, with its shape: <c>lora_A</c>, <c>lora_B</c> of each adapted
     /// projection, then the parameters of the modules to save.</summary>
     public IReadOnlyList<KeyValuePair<string, int[]>> PeftTensors()

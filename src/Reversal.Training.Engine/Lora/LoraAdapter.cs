@@ -24,18 +24,16 @@ public sealed class LoraAdapter
     private readonly SeededRandom _dropoutRandom;
     private float[]? _originalWeight;
 
-    internal LoraAdapter(Linear target, int rank, double alpha, double dropout, SeededRandom random)
+    /// <summary>Creates the adapter of <paramref name="target"/> from its initial <paramref name="a"/> <c>[r, in]</c> and <paramref name="b"/> <c>[out, r]</c>.</summary>
+    internal LoraAdapter(Linear target, double alpha, double dropout, Serialization.TensorData a, Serialization.TensorData b, SeededRandom dropoutRandom)
     {
         _target = target;
-        Rank = rank;
-        Scale = (float)(alpha / rank);
+        Rank = a.Shape[0];
+        Scale = (float)(alpha / Rank);
         DropoutProbability = dropout;
-        double bound = 1 / Math.Sqrt(target.InFeatures);
-        var a = new float[rank * target.InFeatures];
-        for (int i = 0; i < a.Length; i++) a[i] = (float)((2 * random.NextDouble() - 1) * bound);
-        A = new Parameter(Tensor.FromArray(a, rank, target.InFeatures));
-        B = new Parameter(Tensor.FromArray(new float[target.OutFeatures * rank], target.OutFeatures, rank));
-        _dropoutRandom = random.Fork();
+        A = new Parameter(Tensor.FromArray(a.Values, a.Shape.ToArray()));
+        B = new Parameter(Tensor.FromArray(b.Values, b.Shape.ToArray()));
+        _dropoutRandom = dropoutRandom;
     }
 
     /// <summary>The rank r.</summary>

@@ -30,13 +30,17 @@ public sealed class LoraModel : ILoraModel
 {
     private readonly LoraAdapter[] _adapters;
 
+    /// <summary>Separates the dropout masks' random stream from the initialisation's (same seed).</summary>
+    private const long DropoutSeedSalt = 0x4C6F526144726F70; // "LoRaDrop"
+
     private LoraModel(LlamaModel baseModel, LoraConfig config, LoraLayout layout, LoraAdapter[] adapters)
     {
         Base = baseModel; Lora = config; Layout = layout; _adapters = adapters;
     }
 
     /// <summary>
-    /// Attaches fresh adapters (A Kaiming-uniform drawn from <paramref name="seed"/>, B zero) to the projections
+    /// Attaches fresh adapters (<see cref="LoraLayout.InitialAdapters"/> of <paramref name="seed"/>: A Kaiming-uniform,
+    /// B zero; the TorchSharp engine draws the same) to the projections
     /// <paramref name="config"/> targets, freezes every base parameter except the modules to save, and returns the
     /// adapted model. At this point it computes exactly what the base model computed.
     /// </summary>
@@ -51,8 +55,9 @@ public sealed class LoraModel : ILoraModel
         for (int i = 0; i < targets.Length; i++)
             if (targets[i].Adapter is not null)
                 throw new ArgumentException($"Projection '{layout.Adapted[i].Module}' already carries a LoRA adapter.", nameof(baseModel));
-        var random = new SeededRandom(seed);
-        var adapters = targets.Select(t => new LoraAdapter(t, config.Rank, config.Alpha, config.Dropout, random)).ToArray();
+        var initial = layout.InitialAdapters(seed);
+        var dropoutRandom = new SeededRandom(unchecked(seed ^ DropoutSeedSalt));
+        var adapters = targets.Select((t, i) => new LoraAdapter(t, config.Alpha, config.Dropout, initial[2 * i].Value, initial[2 * i + 1].Value, dropoutRandom.Fork())).ToArray();
         for (int i = 0; i < targets.Length; i++) targets[i].Adapter = adapters[i];
         var saved = new HashSet<string>(layout.SavedParameters.Select(p => p.Name), StringComparer.Ordinal);
         foreach (var (name, parameter) in baseModel.NamedParameters()) parameter.Trainable = saved.Contains(name);
