@@ -100,6 +100,9 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <summary>How BICO and prefix-bidirectional attention is computed (both exact; default <see cref="PolicyAttention.DefaultFormulation"/>).</summary>
     public BicoAttentionFormulation BicoFormulation { get; set; } = PolicyAttention.DefaultFormulation;
 
+    /// <summary>The decoder stack (for the LoRA wrapper, which attaches adapters to its projections).</summary>
+    internal TorchLlamaBackbone Backbone => _backbone;
+
     /// <summary>The RoPE tables on <see cref="Device"/>.</summary>
     public TorchRotaryEmbedding Rope => _rope;
 
