@@ -100,6 +100,21 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         return model;
     }
 
+    /// <summary>
+    /// A copy of this model with <paramref name="newVocabSize"/> tokens (Hugging Face's <c>resize_token_embeddings</c>):
+    /// the embedding and an untied head gain rows that are the mean of their existing rows; every other weight and every
+    /// existing row is copied, so old tokens keep their logits. See <see cref="FineTuning.TokenEmbeddingResize"/>.
+    /// Parameters of the copy are all trainable.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is smaller than the vocabulary.</exception>
+    public LlamaModel ResizeTokenEmbeddings(int newVocabSize)
+    {
+        var (config, weights) = FineTuning.TokenEmbeddingResize.Resize(Config, ExportWeights(), newVocabSize);
+        var model = new LlamaModel(config);
+        model.ImportWeights(new Dictionary<string, TensorData>(weights, StringComparer.Ordinal));
+        return model;
+    }
+
     /// <summary>The hyper-parameters.</summary>
     public LlamaConfig Config { get; }
 

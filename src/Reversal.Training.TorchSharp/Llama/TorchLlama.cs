@@ -91,6 +91,20 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <exception cref="IOException">Writing failed (the previous checkpoint, if any, is intact).</exception>
     public void Save(string directory, SaveOptions? options = null) => HuggingFaceCheckpoint.Save(directory, Config, ExportWeights(), options);
 
+    /// <summary>
+    /// A new model on the same device with <paramref name="newVocabSize"/> tokens: the embedding and an untied head gain
+    /// rows that are the mean of their existing rows, everything else is copied (see
+    /// <see cref="FineTuning.TokenEmbeddingResize"/>); the same result as our engine's <c>LlamaModel.ResizeTokenEmbeddings</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is smaller than the vocabulary.</exception>
+    public TorchLlama ResizeTokenEmbeddings(int newVocabSize)
+    {
+        var (config, weights) = FineTuning.TokenEmbeddingResize.Resize(Config, ExportWeights(), newVocabSize);
+        var model = new TorchLlama(config, Device);
+        model.ImportWeights(new Dictionary<string, TensorData>(weights, StringComparer.Ordinal));
+        return model;
+    }
+
     /// <summary>The hyper-parameters.</summary>
     public LlamaConfig Config { get; }
 
