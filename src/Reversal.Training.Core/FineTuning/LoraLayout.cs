@@ -116,6 +116,41 @@ public sealed class LoraLayout
         return result;
     }
 
+    /// <summary>
+    /// The adapter file's tensors by PEFT name, in <see cref="PeftTensors"/> order, from an engine's adapters
+    /// (<paramref name="adapter"/>(i) gives the A and B of <see cref="Adapted"/>[i]) and its saved modules
+    /// (<paramref name="savedParameter"/>(model name)).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, TensorData>> CollectAdapter(Func<int, (TensorData A, TensorData B)> adapter, Func<string, TensorData> savedParameter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(savedParameter);
+        var result = new List<KeyValuePair<string, TensorData>>();
+        for (int i = 0; i < Adapted.Count; i++)
+        {
+            var (a, b) = adapter(i);
+            result.Add(new(PeftName(Adapted[i].AName), a));
+            result.Add(new(PeftName(Adapted[i].BName), b));
+        }
+        foreach (var saved in SavedParameters) result.Add(new(PeftName(saved.Name), savedParameter(saved.Name)));
+        return result;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="tensors"/> (PEFT names) against <see cref="PeftTensors"/> in full, then hands each
+    /// adapter's A and B to <paramref name="adapter"/>(i, A, B) and each saved parameter to
+    /// <paramref name="savedParameter"/>(model name, value); nothing is handed over unless all are valid.
+    /// </summary>
+    /// <exception cref="Models.StateDictMismatchException">A tensor is missing, unexpected, mis-shaped or not finite; every one is named.</exception>
+    public void DistributeAdapter(IReadOnlyDictionary<string, TensorData> tensors, string owner, Action<int, TensorData, TensorData> adapter, Action<string, TensorData> savedParameter)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        HuggingFaceCheckpoint.CheckWeights(tensors, PeftTensors().Select(t => new ParameterInfo(t.Key, t.Value, Trainable: true)), owner);
+        for (int i = 0; i < Adapted.Count; i++)
+            adapter(i, tensors[PeftName(Adapted[i].AName)], tensors[PeftName(Adapted[i].BName)]);
+        foreach (var saved in SavedParameters) savedParameter(saved.Name, tensors[PeftName(saved.Name)]);
+    }
+
     /// <summary>Every tensor of the adapter file by PEFT name, with its shape: <c>lora_A</c>, <c>lora_B</c> of each adapted
     /// projection, then the parameters of the modules to save.</summary>
     public IReadOnlyList<KeyValuePair<string, int[]>> PeftTensors()
@@ -138,6 +173,12 @@ public sealed class LoraLayout
 /// <param name="Rank">r.</param>
 public sealed record AdaptedProjection(string Module, int InFeatures, int OutFeatures, int Rank)
 {
+    /// <summary>The decoder layer index (<c>model.layers.{Layer}.…</c>).</summary>
+    public int Layer => int.Parse(Module.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The projection's path inside its layer: <c>self_attn.q_proj</c>, …, <c>mlp.down_proj</c>.</summary>
+    public string Projection => string.Join('.', Module.Split('.').Skip(3));
+
     /// <summary>The model name of <c>A [r, in]</c>: <c>{Module}.lora_A.weight</c>.</summary>
     public string AName => Module + ".lora_A.weight";
 

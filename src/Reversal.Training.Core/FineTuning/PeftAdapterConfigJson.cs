@@ -68,18 +68,7 @@ public static class PeftAdapterConfigJson
             ("use_dora", w => w.WriteBooleanValue(false)),
             ("use_rslora", w => w.WriteBooleanValue(false)),
         };
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, write) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(key);
-                write(writer);
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        return CheckpointJson.SerializeSorted(fields);
     }
 
     private static void WriteList(Utf8JsonWriter writer, IReadOnlyList<string> items, bool nullWhenEmpty)
@@ -103,22 +92,11 @@ public static class PeftAdapterConfigJson
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="CheckpointFormatException">The file is too long, not strict JSON, or a field is missing, mistyped,
     /// out of range or unsupported; the message names the file and the field.</exception>
-    public static LoraConfig Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Adapter config '{path}' does not exist.", path);
-        using var document = CheckpointJson.ReadObject(path, MaxFileBytes);
-        return FromJson(new CheckpointJsonFields(document.RootElement, path));
-    }
+    public static LoraConfig Read(string path) => CheckpointJson.ReadFields(path, MaxFileBytes, "Adapter config", FromJson);
 
     /// <summary>Parses and validates <c>adapter_config.json</c> content; <paramref name="filePath"/> is used in messages.</summary>
     /// <exception cref="CheckpointFormatException">A field is missing, mistyped, out of range or unsupported.</exception>
-    public static LoraConfig Parse(string json, string filePath = FileName)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        using var document = CheckpointJson.ParseObject(Encoding.UTF8.GetBytes(json), filePath);
-        return FromJson(new CheckpointJsonFields(document.RootElement, filePath));
-    }
+    public static LoraConfig Parse(string json, string filePath = FileName) => CheckpointJson.ParseFields(json, filePath, FromJson);
 
     private static LoraConfig FromJson(CheckpointJsonFields reader)
     {

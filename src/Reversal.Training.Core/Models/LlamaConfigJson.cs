@@ -68,18 +68,7 @@ public static class LlamaConfigJson
             ("torch_dtype", w => w.WriteStringValue(torchDtype)),
             ("vocab_size", w => w.WriteNumberValue(config.VocabSize)),
         };
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, write) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(key);
-                write(writer);
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        return CheckpointJson.SerializeSorted(fields);
     }
 
     /// <summary>
@@ -98,22 +87,11 @@ public static class LlamaConfigJson
     /// <exception cref="CheckpointFormatException">The file is longer than <see cref="MaxFileBytes"/>, is not strict
     /// UTF-8 JSON (invalid UTF-8, a lone surrogate escape, a repeated key, ...), or a field is missing, mistyped, out of
     /// range or unsupported; the message names the file, the field and, for a syntax problem, the byte.</exception>
-    public static LlamaConfig Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint config '{path}' does not exist.", path);
-        using var document = CheckpointJson.ReadObject(path, MaxFileBytes);
-        return FromJson(new CheckpointJsonFields(document.RootElement, path));
-    }
+    public static LlamaConfig Read(string path) => CheckpointJson.ReadFields(path, MaxFileBytes, "Checkpoint config", FromJson);
 
     /// <summary>Parses and validates <c>config.json</c> content; <paramref name="filePath"/> is used in messages.</summary>
     /// <exception cref="CheckpointFormatException">A field is missing, mistyped, out of range or unsupported; the message names it.</exception>
-    public static LlamaConfig Parse(string json, string filePath = FileName)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        using var document = CheckpointJson.ParseObject(Encoding.UTF8.GetBytes(json), filePath);
-        return FromJson(new CheckpointJsonFields(document.RootElement, filePath));
-    }
+    public static LlamaConfig Parse(string json, string filePath = FileName) => CheckpointJson.ParseFields(json, filePath, FromJson);
 
     private static LlamaConfig FromJson(CheckpointJsonFields reader)
     {

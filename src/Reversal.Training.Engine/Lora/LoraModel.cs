@@ -51,7 +51,7 @@ public sealed class LoraModel : ILoraModel
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(config);
         var layout = LoraLayout.Resolve(baseModel.Config, config);
-        var targets = layout.Adapted.Select(a => ProjectionOf(baseModel, a.Module)).ToArray();
+        var targets = layout.Adapted.Select(a => ProjectionOf(baseModel, a)).ToArray();
         for (int i = 0; i < targets.Length; i++)
             if (targets[i].Adapter is not null)
                 throw new ArgumentException($"Projection '{layout.Adapted[i].Module}' already carries a LoRA adapter.", nameof(baseModel));
@@ -173,49 +173,33 @@ public sealed class LoraModel : ILoraModel
     public IReadOnlyList<KeyValuePair<string, TensorData>> ExportAdapter()
     {
         var byName = Base.NamedParameters().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var result = new List<KeyValuePair<string, TensorData>>();
-        for (int i = 0; i < _adapters.Length; i++)
-        {
-            result.Add(new(LoraLayout.PeftName(Layout.Adapted[i].AName), Copy(_adapters[i].A)));
-            result.Add(new(LoraLayout.PeftName(Layout.Adapted[i].BName), Copy(_adapters[i].B)));
-        }
-        foreach (var saved in Layout.SavedParameters) result.Add(new(LoraLayout.PeftName(saved.Name), Copy(byName[saved.Name])));
-        return result;
+        return Layout.CollectAdapter(i => (Copy(_adapters[i].A), Copy(_adapters[i].B)), name => Copy(byName[name]));
     }
 
     /// <inheritdoc />
     public void ImportAdapter(IReadOnlyDictionary<string, TensorData> tensors)
     {
-        ArgumentNullException.ThrowIfNull(tensors);
         if (IsMerged) throw new InvalidOperationException("The LoRA adapters are merged; call Unmerge() before importing an adapter.");
-        var expected = Layout.PeftTensors().Select(t => new ParameterInfo(t.Key, t.Value, Trainable: true)).ToArray();
-        HuggingFaceCheckpoint.CheckWeights(tensors, expected, nameof(LoraModel));
         var byName = Base.NamedParameters().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        for (int i = 0; i < _adapters.Length; i++)
-        {
-            tensors[LoraLayout.PeftName(Layout.Adapted[i].AName)].Values.CopyTo(_adapters[i].A.AsSpan());
-            tensors[LoraLayout.PeftName(Layout.Adapted[i].BName)].Values.CopyTo(_adapters[i].B.AsSpan());
-        }
-        foreach (var saved in Layout.SavedParameters) tensors[LoraLayout.PeftName(saved.Name)].Values.CopyTo(byName[saved.Name].AsSpan());
+        Layout.DistributeAdapter(tensors, nameof(LoraModel),
+            (i, a, b) => { a.Values.CopyTo(_adapters[i].A.AsSpan()); b.Values.CopyTo(_adapters[i].B.AsSpan()); },
+            (name, value) => value.Values.CopyTo(byName[name].AsSpan()));
     }
 
     private static TensorData Copy(Tensor t) => new(t.ToArray(), t.Shape.ToArray());
 
-    /// <summary>The projection at <paramref name="module"/> (<c>model.layers.{i}.self_attn.q_proj</c> etc.).</summary>
-    private static Linear ProjectionOf(LlamaModel model, string module)
+    private static Linear ProjectionOf(LlamaModel model, AdaptedProjection projection)
     {
-        var parts = module.Split('.');
-        var layer = model.Backbone.Layers[int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture)];
-        return (parts[3], parts[4]) switch
+        var layer = model.Backbone.Layers[projection.Layer];
+        return projection.Projection switch
         {
-            ("self_attn", "q_proj") => layer.SelfAttention.QProj,
-            ("self_attn", "k_proj") => layer.SelfAttention.KProj,
-            ("self_attn", "v_proj") => layer.SelfAttention.VProj,
-            ("self_attn", "o_proj") => layer.SelfAttention.OProj,
-            ("mlp", "gate_proj") => layer.Mlp.GateProj,
-            ("mlp", "up_proj") => layer.Mlp.UpProj,
-            ("mlp", "down_proj") => layer.Mlp.DownProj,
-            _ => throw new ArgumentException($"'{module}' is not a LoRA-capable projection.", nameof(module)),
+            "self_attn.q_proj" => layer.SelfAttention.QProj,
+            "self_attn.k_proj" => layer.SelfAttention.KProj,
+            "self_attn.v_proj" => layer.SelfAttention.VProj,
+            "self_attn.o_proj" => layer.SelfAttention.OProj,
+            "mlp.gate_proj" => layer.Mlp.GateProj,
+            "mlp.up_proj" => layer.Mlp.UpProj,
+            _ => layer.Mlp.DownProj, // LoraLayout admits only these seven
         };
     }
 }

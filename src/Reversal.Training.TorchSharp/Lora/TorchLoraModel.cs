@@ -39,7 +39,7 @@ public sealed class TorchLoraModel : ILoraModel, IDisposable
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(config);
         var layout = LoraLayout.Resolve(baseModel.Config, config);
-        var targets = layout.Adapted.Select(a => ProjectionOf(baseModel, a.Module)).ToArray();
+        var targets = layout.Adapted.Select(a => ProjectionOf(baseModel, a)).ToArray();
         for (int i = 0; i < targets.Length; i++)
             if (targets[i].Adapter is not null)
                 throw new ArgumentException($"Projection '{layout.Adapted[i].Module}' already carries a LoRA adapter.", nameof(baseModel));
@@ -163,36 +163,23 @@ public sealed class TorchLoraModel : ILoraModel, IDisposable
     public IReadOnlyList<KeyValuePair<string, TensorData>> ExportAdapter()
     {
         var byName = Base.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
-        var result = new List<KeyValuePair<string, TensorData>>();
-        for (int i = 0; i < _adapters.Length; i++)
-        {
-            result.Add(new(LoraLayout.PeftName(Layout.Adapted[i].AName), _adapters[i].A.ToTensorData()));
-            result.Add(new(LoraLayout.PeftName(Layout.Adapted[i].BName), _adapters[i].B.ToTensorData()));
-        }
-        foreach (var saved in Layout.SavedParameters) result.Add(new(LoraLayout.PeftName(saved.Name), byName[saved.Name].ToTensorData()));
-        return result;
+        return Layout.CollectAdapter(i => (_adapters[i].A.ToTensorData(), _adapters[i].B.ToTensorData()), name => byName[name].ToTensorData());
     }
 
     /// <inheritdoc />
     public void ImportAdapter(IReadOnlyDictionary<string, TensorData> tensors)
     {
-        ArgumentNullException.ThrowIfNull(tensors);
         if (IsMerged) throw new InvalidOperationException("The LoRA adapters are merged; call Unmerge() before importing an adapter.");
-        var expected = Layout.PeftTensors().Select(t => new ParameterInfo(t.Key, t.Value, Trainable: true)).ToArray();
-        HuggingFaceCheckpoint.CheckWeights(tensors, expected, nameof(TorchLoraModel));
         var byName = Base.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         using var noGrad = no_grad();
-        void Copy(string peftName, Tensor target)
+        void Copy(TensorData value, Tensor target)
         {
-            using var source = tensors[peftName].ToTorch(Base.Device);
+            using var source = value.ToTorch(Base.Device);
             target.copy_(source);
         }
-        for (int i = 0; i < _adapters.Length; i++)
-        {
-            Copy(LoraLayout.PeftName(Layout.Adapted[i].AName), _adapters[i].A);
-            Copy(LoraLayout.PeftName(Layout.Adapted[i].BName), _adapters[i].B);
-        }
-        foreach (var saved in Layout.SavedParameters) Copy(LoraLayout.PeftName(saved.Name), byName[saved.Name]);
+        Layout.DistributeAdapter(tensors, nameof(TorchLoraModel),
+            (i, a, b) => { Copy(a, _adapters[i].A); Copy(b, _adapters[i].B); },
+            (name, value) => Copy(value, byName[name]));
     }
 
     /// <summary>Detaches the adapters from the base model's projections and frees them (unmerging first if merged).</summary>
@@ -203,20 +190,18 @@ public sealed class TorchLoraModel : ILoraModel, IDisposable
         foreach (var adapter in _adapters) adapter.Dispose();
     }
 
-    private static TorchLinear ProjectionOf(TorchLlama model, string module)
+    private static TorchLinear ProjectionOf(TorchLlama model, AdaptedProjection projection)
     {
-        var parts = module.Split('.');
-        var layer = model.Backbone.Layers[int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture)];
-        return (parts[3], parts[4]) switch
+        var layer = model.Backbone.Layers[projection.Layer];
+        return projection.Projection switch
         {
-            ("self_attn", "q_proj") => layer.SelfAttention.QProj,
-            ("self_attn", "k_proj") => layer.SelfAttention.KProj,
-            ("self_attn", "v_proj") => layer.SelfAttention.VProj,
-            ("self_attn", "o_proj") => layer.SelfAttention.OProj,
-            ("mlp", "gate_proj") => layer.Mlp.GateProj,
-            ("mlp", "up_proj") => layer.Mlp.UpProj,
-            ("mlp", "down_proj") => layer.Mlp.DownProj,
-            _ => throw new ArgumentException($"'{module}' is not a LoRA-capable projection.", nameof(module)),
+            "self_attn.q_proj" => layer.SelfAttention.QProj,
+            "self_attn.k_proj" => layer.SelfAttention.KProj,
+            "self_attn.v_proj" => layer.SelfAttention.VProj,
+            "self_attn.o_proj" => layer.SelfAttention.OProj,
+            "mlp.gate_proj" => layer.Mlp.GateProj,
+            "mlp.up_proj" => layer.Mlp.UpProj,
+            _ => layer.Mlp.DownProj, // LoraLayout admits only these seven
         };
     }
 }

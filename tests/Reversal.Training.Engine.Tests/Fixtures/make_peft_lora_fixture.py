@@ -46,6 +46,20 @@ TARGETS = ["v_proj", "q_proj", "down_proj", "o_proj", "gate_proj", "up_proj", "k
 MODULES_TO_SAVE = ["embed_tokens", "lm_head"]
 
 
+def lora_forward(weights, adapters, scale, cfg, ids):
+    """PEFT's unmerged LoRA forward: each adapted projection computes h W^T + scale (h A^T) B^T (dropout off)."""
+    def linear(h, name):
+        y = h @ weights[name].T
+        module = name[: -len(".weight")]
+        if module in adapters:
+            a, b = adapters[module]
+            y = y + ((h @ a.T) @ b.T) * scale
+        return y
+
+    with torch.no_grad():
+        return llama.forward(weights, cfg, ids, linear=linear)
+
+
 def main():
     cfg, base, ids = load_base()
 
@@ -66,18 +80,7 @@ def main():
     }
     weights = dict(base)
     weights.update(saved)
-    scale = ALPHA / RANK
-
-    def linear(h, name):
-        y = h @ weights[name].T
-        module = name[: -len(".weight")]
-        if module in adapters:
-            a, b = adapters[module]
-            y = y + ((h @ a.T) @ b.T) * scale
-        return y
-
-    with torch.no_grad():
-        logits = llama.forward(weights, cfg, ids, linear=linear)
+    logits = lora_forward(weights, adapters, ALPHA / RANK, cfg, ids)
 
     os.makedirs(OUT, exist_ok=True)
     tensors = {}
@@ -137,16 +140,7 @@ def verify(folder):
             seen.add(prefix + name)
     assert seen == set(tensors), sorted(set(tensors) - seen)
 
-    def linear(h, name):
-        y = h @ weights[name].T
-        module = name[: -len(".weight")]
-        if module in adapters:
-            a, b = adapters[module]
-            y = y + ((h @ a.T) @ b.T) * scale
-        return y
-
-    with torch.no_grad():
-        logits = llama.forward(weights, cfg, ids, linear=linear)
+    logits = lora_forward(weights, adapters, scale, cfg, ids)
     json.dump({"logits": logits.tolist()}, sys.stdout)
 
 
