@@ -107,3 +107,53 @@ public class LoraParityTests
         foreach (var (name, values) in torchLora.ExportWeights()) Assert.That(values.Values, Is.EqualTo(before[name]), name);
     }
 }
+
+/// <summary>Freezing on TorchSharp, and a LoRA training checkpoint moving between engines.</summary>
+public class TorchFreezingTests
+{
+    private static TrainerBuilder Builder(ITrainableLanguageModel model) => Trainer.For(model)
+        .WithObjective(new NextTokenPrediction())
+        .WithOptimizer(o => o.AdamW(lr: 1e-2))
+        .WithSpecialTokens(ParityFixture.Special)
+        .WithSeed(3);
+
+    [Test]
+    public void TrainOnly_sets_requires_grad_and_keeps_moments_and_gradients_for_the_trainable_parameters_only()
+    {
+        var (_, torchModel) = ParityFixture.Models(seed: 2);
+        using var _ = torchModel;
+        var before = torchModel.ExportWeights().ToDictionary(w => w.Key, w => w.Value.Values);
+        using var trainer = Builder(torchModel).TrainOnly("*.v_proj").Build();
+        var report = trainer.Fit(ParityFixture.Sequences(8, seed: 1), epochs: 1, batchSize: 4);
+        var trainable = torchModel.Parameters.Where(p => p.Trainable).Select(p => p.Name).ToArray();
+        Assert.That(trainable, Is.EquivalentTo(new[] { "model.layers.0.self_attn.v_proj.weight", "model.layers.1.self_attn.v_proj.weight" }));
+        Assert.That(trainer.Session.ExportOptimizerState().Keys, Is.EquivalentTo(trainable.SelectMany(n => new[] { "exp_avg/" + n, "exp_avg_sq/" + n })));
+        foreach (var (name, parameter) in torchModel.named_parameters())
+            Assert.That(parameter.grad is null, Is.EqualTo(!trainable.Contains(name)), name);
+        foreach (var (name, values) in torchModel.ExportWeights())
+            if (trainable.Contains(name)) Assert.That(values.Values, Is.Not.EqualTo(before[name]), name);
+            else Assert.That(values.Values, Is.EqualTo(before[name]), name);
+        Assert.That(report.TrainableParameters, Is.EqualTo(torchModel.TrainableParameterCount()));
+    }
+
+    [Test]
+    public void A_LoRA_checkpoint_written_on_TorchSharp_resumes_on_our_engine()
+    {
+        using var temp = new TempDirectory();
+        var config = new LoraConfig { Rank = 2, Alpha = 4, TargetModules = ["q_proj", "v_proj"] };
+        var (native, torchBase) = ParityFixture.Models(seed: 6);
+        using var _ = torchBase;
+        using var torchLora = TorchLoraModel.Apply(torchBase, config, seed: 1);
+        string root = temp.File("run");
+        using (var trainer = Builder(torchLora).WithCheckpointing(root, everySteps: 2).Build())
+            trainer.Fit(ParityFixture.Sequences(8, seed: 1), epochs: 1, batchSize: 4);
+        string checkpoint = Checkpoints.TrainingCheckpoint.FindLatest(root)!;
+
+        var nativeLora = LoraModel.Apply(native, config, seed: 99);
+        using var resumed = Builder(nativeLora).ResumeFrom(checkpoint).Build();
+        Assert.That(resumed.StepCount, Is.EqualTo(2));
+        var expected = torchLora.ExportAdapter();
+        var actual = nativeLora.ExportAdapter();
+        for (int i = 0; i < expected.Count; i++) Assert.That(actual[i].Value.Values, Is.EqualTo(expected[i].Value.Values), expected[i].Key);
+    }
+}

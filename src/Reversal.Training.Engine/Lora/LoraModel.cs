@@ -20,6 +20,9 @@ namespace Reversal.Training.Engine.Lora;
 /// computes the adapted function, and its decoding, evaluation and <c>Logits</c> all include the adapters.</para>
 /// <para>Saving: <see cref="SaveAdapter"/> writes PEFT's <c>adapter_config.json</c> + <c>adapter_model.safetensors</c>;
 /// <see cref="Merge"/> then <c>Base.Save(dir)</c> writes a plain merged Hugging Face model.</para>
+/// <para>Checkpoints: a training checkpoint of this model holds the adapter beside the base weights and resumes bit for
+/// bit when <see cref="LoraConfig.Dropout"/> is 0; the dropout masks' random stream is not part of the checkpoint, so
+/// with dropout a resumed run draws other masks from the resume on.</para>
 /// </remarks>
 /// <example><code>
 /// var model = LoraModel.Apply(LlamaModel.Load("base"), new LoraConfig { Rank = 8, Alpha = 16, ModulesToSave = ["embed_tokens"] }, seed: 1);
