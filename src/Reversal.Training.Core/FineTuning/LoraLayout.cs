@@ -42,7 +42,8 @@ public sealed class LoraLayout
     /// Resolves <paramref name="lora"/> on a model of <paramref name="model"/>'s shape.
     /// </summary>
     /// <exception cref="ArgumentException">The LoRA config is invalid, a target module matches no adaptable projection,
-    /// or a module to save matches no parameter of the model (the message names it and lists what exists).</exception>
+    /// or a module to save matches no parameter of the model (the message names it and lists what exists;
+    /// <see cref="ArgumentException.ParamName"/> is <c>TargetModules</c> or <c>ModulesToSave</c>).</exception>
     public static LoraLayout Resolve(LlamaConfig model, LoraConfig lora)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -63,18 +64,18 @@ public sealed class LoraLayout
             }
         foreach (string target in lora.TargetModules)
             if (!used.Contains(target))
-                throw new ArgumentException($"LoRA target module '{target}' is not present: LoRA adapts the decoder projections q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj and down_proj (e.g. 'q_proj' or 'layers.0.self_attn.q_proj').", nameof(lora));
+                throw new ArgumentException($"LoRA target module '{target}' is not present: LoRA adapts the decoder projections q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj and down_proj (e.g. 'q_proj' or 'layers.0.self_attn.q_proj').", nameof(LoraConfig.TargetModules));
 
         var saved = new List<ParameterInfo>();
         foreach (string entry in lora.ModulesToSave)
         {
             var matches = shapes.Keys.Where(name => EnclosingModules(name).Any(module => LoraConfig.ModuleMatches(module, entry))).ToArray();
             if (matches.Length == 0)
-                throw new ArgumentException($"Module to save '{entry}' is not present in the model (modules: embed_tokens, {(model.TieWordEmbeddings ? "" : "lm_head, ")}norm, the layers' norms and projections).", nameof(lora));
+                throw new ArgumentException($"Module to save '{entry}' is not present in the model (modules: embed_tokens, {(model.TieWordEmbeddings ? "" : "lm_head, ")}norm, the layers' norms and projections).", nameof(LoraConfig.ModulesToSave));
             foreach (string name in matches)
             {
                 if (adapted.Any(a => name.StartsWith(a.Module + ".", StringComparison.Ordinal)))
-                    throw new ArgumentException($"Module to save '{entry}' includes the adapted projection '{name}'; a module is either adapted or saved in full.", nameof(lora));
+                    throw new ArgumentException($"Module to save '{entry}' includes the adapted projection '{name}'; a module is either adapted or saved in full.", nameof(LoraConfig.ModulesToSave));
                 if (saved.All(p => p.Name != name)) saved.Add(new ParameterInfo(name, shapes[name], Trainable: true));
             }
         }

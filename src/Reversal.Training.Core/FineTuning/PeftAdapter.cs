@@ -66,7 +66,7 @@ public static class PeftAdapter
         }
         catch (ArgumentException e)
         {
-            throw new CheckpointFormatException(configPath, e.Message.Contains("to save", StringComparison.Ordinal) ? "modules_to_save" : "target_modules", e.Message);
+            throw new CheckpointFormatException(configPath, e.ParamName == nameof(LoraConfig.ModulesToSave) ? "modules_to_save" : "target_modules", e.Message);
         }
         string weightsPath = Path.Combine(directory, WeightsFileName);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"Adapter weights '{weightsPath}' do not exist.", weightsPath);

@@ -33,7 +33,9 @@ public sealed record LlamaConfig
     /// <summary>RoPE base.</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
-    /// <summary>RoPE scaling (<c>rope_scaling</c>: linear, dynamic or llama3), or null for plain RoPE.</summary>
+    /// <summary>RoPE scaling (<c>rope_scaling</c>: linear, dynamic or llama3; see <see cref="Attention.RopeScaling"/>), or
+    /// null for plain RoPE. Dynamic scaling rescales only sequences longer than <see cref="MaxPositionEmbeddings"/>,
+    /// which the models refuse, so within the context it gives the default frequencies, as transformers does.</summary>
     public Attention.RopeScaling? RopeScaling { get; init; }
 
     /// <summary>When true the output head reuses the embedding table (no separate <c>lm_head.weight</c>).</summary>
