@@ -139,6 +139,22 @@ public class LoraModelTests
     }
 
     [Test]
+    public void KV_cache_decoding_runs_through_the_adapters()
+    {
+        var lora = LoraModel.Apply(TinyLlama.Create(5), Config, seed: 9);
+        Randomise(lora, 7);
+        int[] ids = [3, 7, 1, 9, 4, 2];
+        float[] full;
+        using (GradMode.NoGrad()) full = lora.Base.Forward(ids, 1, ids.Length).ToArray();
+        var cache = lora.Base.CreateKvCache();
+        lora.Base.ForwardCached(ids.AsSpan(0, 4), cache);
+        var last = lora.Base.ForwardCached(ids.AsSpan(4, 2), cache);
+        Compare.Close(last, TestData.ToDouble(full.AsSpan((ids.Length - 1) * 11, 11)), new Tolerance(1e-5, 1e-5), "cached vs full logits of the last token");
+        using (GradMode.NoGrad())
+            Assert.That(full, Is.Not.EqualTo(TinyLlama.Create(5).Forward(ids, 1, ids.Length).ToArray()), "the adapters change the function");
+    }
+
+    [Test]
     public void Dropout_acts_in_the_training_forward_only()
     {
         var lora = LoraModel.Apply(TinyLlama.Create(5), Config with { Dropout = 0.5 }, seed: 9);
