@@ -1,4 +1,8 @@
+using System.CommandLine;
 using BenchmarkDotNet.Running;
+using Reversal.Benchmarks.Evaluation;
+using Reversal.Benchmarks.Soak;
+using Reversal.Samples.Common;
 using Reversal.Benchmarks.Compare;
 
 namespace Reversal.Benchmarks;
@@ -13,6 +17,8 @@ namespace Reversal.Benchmarks;
 /// the options.</item>
 /// <item><c>... -- eval-speed [--rows N] [--repeat R]</c>: reversal-curse evaluation of the Berglund test splits one row
 /// at a time vs batched, with the ratio.</item>
+/// <item><c>... -- soak --minutes 20 --out DIR</c>: a long Small-preset run with checkpoints, memory and step time
+/// sampled every minute.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -20,9 +26,26 @@ public static class Program
     /// <summary>Dispatches to the compare command (and its attention child process) or to BenchmarkDotNet.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && CompareCommand.Handles(args[0])) return CompareCommand.Invoke(args);
-        if (args.Length > 0 && args[0] == "eval-speed") return Evaluation.EvaluationSpeedCommand.Run(args[1..]);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
+        var root = new RootCommand("Reversal.Training benchmarks: compare, eval-speed and soak; any other arguments go to BenchmarkDotNet.");
+        foreach (var command in CompareCommand.Create()) root.Subcommands.Add(command);
+        root.Subcommands.Add(EvaluationSpeedCommand.Create());
+        StopSignals? signals = null;
+        root.Subcommands.Add(SoakCommand.Create(() => signals?.ExitCode));
+        if (args.Length == 0 || !root.Subcommands.Any(c => c.Name == args[0]))
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
+        // Only the commands listen for stop signals: BenchmarkDotNet keeps the runtime's own Ctrl+C handling.
+        using var listening = signals = new StopSignals();
+        try
+        {
+            return CommandLineHost.InvokeAsync(root, args, signals).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("Stopped before the measurement finished: nothing was written. Run the command again to measure.");
+            return signals.ExitCode ?? 130;
+        }
     }
 }

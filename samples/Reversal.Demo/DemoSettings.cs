@@ -66,4 +66,10 @@ internal sealed record DemoSettings
 
     /// <summary>Prompts decoded together during evaluation (1: one row at a time).</summary>
     public int DecodingBatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// With an output folder: optimizer steps between training checkpoints (<c>checkpoints/&lt;objective&gt;</c>, also
+    /// written when a stop signal arrives); a repeated command resumes from them (null: no checkpoints).
+    /// </summary>
+    public int? CheckpointEvery { get; init; }
 }

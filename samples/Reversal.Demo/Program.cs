@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reversal.Demo;
 using Reversal.Samples.Common;
+using Reversal.Training;
 using Spectre.Console;
 
 using var signals = new StopSignals();
@@ -22,11 +23,12 @@ var templates = new Option<int>("--templates") { Description = "Generated data: 
 var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => 64 }.AtLeast(1);
 var learningRate = new Option<double>("--lr") { Description = "Peak learning rate (AdamW, 100 warm-up steps, cosine decay).", DefaultValueFactory = _ => 3e-3 }.Within(0, 10);
 var evaluateMax = new Option<int?>("--eval-max") { Description = "Evaluate only the first N rows of each test split." }.AtLeast(1);
+var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "With --out: checkpoint training every N steps (and when stopped); repeating the command resumes." }.AtLeast(1);
 var decodeBatch = new Option<int>("--decode-batch") { Description = "Prompts decoded together during evaluation (1: one row at a time).", DefaultValueFactory = _ => 64 }.AtLeast(1);
 
 var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama per objective on fictitious-people facts and scores every reversal split.")
 {
-    data, entities, objectives, epochs, preset, seeds, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax, decodeBatch,
+    data, entities, objectives, epochs, preset, seeds, threads, backend, device, output, evaluate, people, templates, batch, learningRate, evaluateMax, decodeBatch, checkpointEvery,
 };
 root.SetAction((parse, cancellationToken) =>
 {
@@ -35,6 +37,11 @@ root.SetAction((parse, cancellationToken) =>
     if (names.Length == 0 || unknown.Length > 0 || names.Distinct().Count() != names.Length)
     {
         AnsiConsole.MarkupLine($"[red]--objectives: unknown or repeated objective(s) {Markup.Escape(string.Join(", ", unknown))}; choose each at most once from {string.Join(", ", ObjectiveCatalog.Names)}.[/]");
+        return Task.FromResult(2);
+    }
+    if (parse.GetValue(checkpointEvery) is not null && parse.GetValue(output) is null)
+    {
+        AnsiConsole.MarkupLine("[red]--checkpoint-every needs --out DIR: the checkpoints are written there.[/]");
         return Task.FromResult(2);
     }
     IReadOnlyList<int> seedList;
@@ -53,7 +60,7 @@ root.SetAction((parse, cancellationToken) =>
         Preset = parse.GetValue(preset)!, Seeds = seedList, Threads = parse.GetValue(threads), Backend = parse.GetValue(backend)!, Device = parse.GetValue(device)!,
         OutputDirectory = parse.GetValue(output), EvaluateDirectory = parse.GetValue(evaluate),
         People = parse.GetValue(people), Templates = parse.GetValue(templates), BatchSize = parse.GetValue(batch),
-        LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax), DecodingBatchSize = parse.GetValue(decodeBatch),
+        LearningRate = parse.GetValue(learningRate), EvaluateMax = parse.GetValue(evaluateMax), DecodingBatchSize = parse.GetValue(decodeBatch), CheckpointEvery = parse.GetValue(checkpointEvery),
     };
     try
     {
@@ -63,7 +70,9 @@ root.SetAction((parse, cancellationToken) =>
     {
         AnsiConsole.MarkupLine($"[yellow]stopped:[/] {Markup.Escape(e.Message)}");
         if (settings.OutputDirectory is not null)
-            AnsiConsole.MarkupLine("[yellow]Runs finished before the stop are saved; repeat the same command to continue from them.[/]");
+            AnsiConsole.MarkupLine(e is TrainingCancelledException { Checkpoint: not null }
+                ? "[yellow]Runs finished before the stop are saved and the interrupted one is checkpointed; repeat the same command to resume.[/]"
+                : "[yellow]Runs finished before the stop are saved; repeat the same command to continue from them (add --checkpoint-every N to keep partial training too).[/]");
         return Task.FromResult(signals.ExitCode ?? 130);
     }
     catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)

@@ -1,3 +1,4 @@
+using Reversal.Samples.Common;
 using System.Diagnostics;
 using Reversal.Demo.Comparison;
 using Reversal.Training;
@@ -7,6 +8,7 @@ using Reversal.Training.Data.ReversalCurse;
 using Reversal.Training.Data.Tokenization;
 using Reversal.Training.Evaluation.Reports;
 using Reversal.Training.Evaluation.ReversalCurse;
+using Reversal.Training.Checkpoints;
 using Reversal.Training.Generation;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
@@ -26,6 +28,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
 {
     private const string TokenizerFileName = "tokenizer.json";
     private const string ModelsFolder = "models";
+    private const string CheckpointsFolder = "checkpoints";
 
     public int Run(CancellationToken cancellationToken) =>
         settings.EvaluateDirectory is string saved ? EvaluateSaved(saved, cancellationToken) : TrainAndEvaluate(cancellationToken);
@@ -86,7 +89,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
                     {
                         var model = factory.Create(config, seed);
                         using var owned = model as IDisposable;
-                        training = Train(name, seed, task, model, entry.Create(context), tokenizer.SpecialTokens, examples, cancellationToken);
+                        training = Train(name, seed, folder, task, model, entry.Create(context), tokenizer.SpecialTokens, examples, cancellationToken);
                         if (folder is not null) HuggingFaceCheckpoint.Save(Path.Combine(folder, ModelsFolder, name), model.Config, model.ExportWeights());
                         var result = Evaluate(name, task, 90, model, tokenizer, dataset, entry.Decoders(context), cancellationToken);
                         record = new RunRecord
@@ -256,7 +259,11 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair) or segment reversal (a [REV] between segments).</summary>
     private static int ContextFor(int longest) => Math.Max(64, 2 * longest);
 
-    private TrainingReport Train(string name, int seed, ProgressTask task, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
+    /// <summary>
+    /// Trains one objective; with <c>--out</c> and <c>--checkpoint-every N</c> it checkpoints to
+    /// <c>checkpoints/&lt;objective&gt;</c> every N steps (and when stopped) and resumes from the newest checkpoint there.
+    /// </summary>
+    private TrainingReport Train(string name, int seed, string? folder, ProgressTask task, ITrainableLanguageModel model, ITrainingObjective objective, SpecialTokenIds special,
         TokenSequence[] examples, CancellationToken cancellationToken)
     {
         task.Description = $"{name,-4} training";
@@ -265,14 +272,20 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
             if (p.TotalSteps > 0) task.Value = 90.0 * p.Step / p.TotalSteps;
             task.Description = $"{name,-4} seed {seed} epoch {p.Epoch,2} loss {p.Loss,6:F3} {p.TokensPerSecond,6:N0} tok/s";
         });
-        using var trainer = Trainer.For(model)
+        var builder = Trainer.For(model)
             .WithObjective(objective)
             .WithOptimizer(o => o.AdamW(lr: settings.LearningRate, weightDecay: 0.01).ClipGradNorm(1.0))
             .WithSchedule(s => s.WarmupCosine(warmupSteps: 100))
             .WithSpecialTokens(special)
             .WithSeed(seed)
-            .WithProgress(progress)
-            .Build();
+            .WithProgress(progress);
+        if (folder is not null && settings.CheckpointEvery is int every)
+        {
+            string checkpoints = Path.Combine(folder, CheckpointsFolder, name);
+            builder.WithCheckpointing(checkpoints, every, keepLast: 2);
+            if (TrainingCheckpoint.FindLatest(checkpoints) is string latest) builder.ResumeFrom(latest);
+        }
+        using var trainer = builder.Build();
         return trainer.Fit(examples, settings.Epochs, settings.BatchSize, cancellationToken);
     }
 
@@ -290,8 +303,3 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     }
 }
 
-/// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

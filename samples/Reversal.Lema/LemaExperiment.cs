@@ -1,3 +1,4 @@
+using Reversal.Samples.Common;
 using System.Diagnostics;
 using Reversal.Training;
 using Reversal.Training.Data.Examples;
@@ -189,8 +190,3 @@ internal sealed class LemaExperiment(LemaSettings settings, IAnsiConsole console
     internal static string Percent(double fraction) => (fraction * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 }
 
-/// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -3,6 +3,7 @@ using Reversal.Lema;
 using Reversal.Samples.Common;
 using Spectre.Console;
 
+using var signals = new StopSignals();
 var defaults = new LemaSettings();
 var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, the LEMA data (data/) and the checkpoints." };
 var seeds = new Option<int>("--seeds") { Description = "Fine-tuning seeds per condition.", DefaultValueFactory = _ => defaults.Seeds }.AtLeast(1);
@@ -19,7 +20,7 @@ var maxFactor = new Option<int>("--max-factor") { Description = "Largest multipl
 var maxValue = new Option<int>("--max-value") { Description = "Largest value any step may produce.", DefaultValueFactory = _ => defaults.MaxValue }.AtLeast(1);
 var reasonerEpochs = new Option<int>("--reasoner-epochs") { Description = "CoT epochs that make the reasoner.", DefaultValueFactory = _ => defaults.ReasonerEpochs }.AtLeast(1);
 var paths = new Option<int>("--paths") { Description = "Paths sampled per training question (k).", DefaultValueFactory = _ => defaults.Paths }.AtLeast(1);
-var temperature = new Option<float>("--temperature") { Description = "Reasoner sampling temperature.", DefaultValueFactory = _ => defaults.Temperature };
+var temperature = new Option<float>("--temperature") { Description = "Reasoner sampling temperature (0: greedy).", DefaultValueFactory = _ => defaults.Temperature }.InRange(0, 10);
 var evolved = new Option<int>("--evolved") { Description = "Evolved questions per evolution strategy.", DefaultValueFactory = _ => defaults.Evolved }.AtLeast(0);
 var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs per condition.", DefaultValueFactory = _ => defaults.Epochs }.AtLeast(1);
 var batch = new Option<int>("--batch-size") { Description = "Examples per optimizer step.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
@@ -51,8 +52,8 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     catch (OperationCanceledException)
     {
-        AnsiConsole.MarkupLine("[yellow]Cancelled; the JSONL written so far is valid.[/]");
-        return 130;
+        AnsiConsole.MarkupLine("[yellow]Stopped; the JSONL and checkpoints written so far are complete. Rerun with --base <out>/checkpoints/base to skip pre-training.[/]");
+        return signals.ExitCode ?? 130;
     }
     catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
     {
@@ -60,4 +61,4 @@ root.SetAction(async (parse, cancellationToken) =>
         return 1;
     }
 });
-return await root.Parse(args).InvokeAsync();
+return await CommandLineHost.InvokeAsync(root, args, signals);

@@ -2,13 +2,15 @@ using System.CommandLine;
 using Reversal.ReverseModelling.Experiment;
 using Reversal.Training.IO;
 using Spectre.Console;
+using Reversal.Samples.Common;
 
+using var signals = new StopSignals();
 var data = new Option<string?>("--data") { Description = "The shared data folder with gsm8k/train.jsonl and reversal_curse/... (default: ../shared/data next to the repository when present, else generated data)." };
 var generate = new Option<bool>("--generate") { Description = "Use data the project generates itself, even when the shared data is present." };
-var documents = new Option<int>("--docs") { Description = "Documents in all, half natural and half degraded.", DefaultValueFactory = _ => 2400 };
-var epochs = new Option<int>("--epochs") { Description = "Epochs of each model.", DefaultValueFactory = _ => 6 };
+var documents = new Option<int>("--docs") { Description = "Documents in all, half natural and half degraded.", DefaultValueFactory = _ => 2400 }.AtLeast(40);
+var epochs = new Option<int>("--epochs") { Description = "Epochs of each model.", DefaultValueFactory = _ => 6 }.AtLeast(1);
 var seed = new Option<int>("--seed") { Description = "Seed of data, degradation, initialisation and data order.", DefaultValueFactory = _ => 1 };
-var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
 var output = new Option<string?>("--out") { Description = "Folder that receives results.md and results.json." };
 
 var root = new RootCommand("Reverse modelling as a data-quality signal (Yu et al., arXiv 2410.09817): trains a forward and a reverse model on natural and degraded documents and measures how well S = L_fwd − L_rev separates them.")
@@ -18,11 +20,6 @@ var root = new RootCommand("Reverse modelling as a data-quality signal (Yu et al
 root.SetAction((parse, cancellationToken) =>
 {
     int docs = parse.GetValue(documents), epochCount = parse.GetValue(epochs), threadCount = parse.GetValue(threads);
-    if (docs < 40 || epochCount < 1 || threadCount < 1)
-    {
-        AnsiConsole.MarkupLine("[red]--docs must be at least 40, --epochs and --threads at least 1.[/]");
-        return Task.FromResult(2);
-    }
     string? dataRoot = parse.GetValue(generate) ? null : parse.GetValue(data) ?? DefaultDataRoot();
     var settings = new ExperimentSettings
     {
@@ -65,7 +62,8 @@ root.SetAction((parse, cancellationToken) =>
     }
     catch (OperationCanceledException)
     {
-        return Task.FromResult(130);
+        AnsiConsole.MarkupLine("[yellow]Stopped before the experiment finished; nothing was written. Run the command again to start over.[/]");
+        return Task.FromResult(signals.ExitCode ?? 130);
     }
     catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidOperationException)
     {
@@ -73,7 +71,7 @@ root.SetAction((parse, cancellationToken) =>
         return Task.FromResult(1);
     }
 });
-return await root.Parse(args).InvokeAsync();
+return await CommandLineHost.InvokeAsync(root, args, signals);
 
 // ../shared/data beside the repository (found by walking up from the working folder to the folder holding the .slnx).
 static string? DefaultDataRoot()

@@ -43,4 +43,16 @@ public static class OptionValidation
         });
         return option;
     }
+
+    /// <summary>Refuses values outside <c>[<paramref name="minimum"/>, <paramref name="maximum"/>]</c>, NaN and infinity.</summary>
+    public static Option<float> InRange(this Option<float> option, float minimum, float maximum)
+    {
+        option.Validators.Add(result =>
+        {
+            float value = result.GetValueOrDefault<float>();
+            if (!(value >= minimum && value <= maximum))
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be in [{minimum}, {maximum}], got {value}."));
+        });
+        return option;
+    }
 }

@@ -1,9 +1,15 @@
 namespace Reversal.Training.TestSupport;
 
 /// <summary>Passes writes through until <c>failAfterBytes</c> have been written, then throws an IOException ("disk full").</summary>
-public sealed class FailingStream(Stream inner, long failAfterBytes) : Stream
+/// <param name="inner">The stream written through.</param>
+/// <param name="failAfterBytes">Bytes let through before the failure.</param>
+/// <param name="hresult">The IOException's HResult (default: none; pass <see cref="DiskFull"/> for the operating system's "no space left on device").</param>
+public sealed class FailingStream(Stream inner, long failAfterBytes, int hresult = 0) : Stream
 {
     private long _written;
+
+    /// <summary>The HResult an IOException for a full disk carries here: ENOSPC (28) on Unix, ERROR_DISK_FULL (112) on Windows.</summary>
+    public static int DiskFull => OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -20,7 +26,7 @@ public sealed class FailingStream(Stream inner, long failAfterBytes) : Stream
         {
             inner.Write(buffer[..(int)allowed]);
             _written += allowed;
-            throw new IOException($"injected failure after {_written} bytes (disk full)");
+            throw hresult == 0 ? new IOException($"injected failure after {_written} bytes (disk full)") : new IOException($"injected failure after {_written} bytes (disk full)", hresult);
         }
         inner.Write(buffer);
         _written += buffer.Length;

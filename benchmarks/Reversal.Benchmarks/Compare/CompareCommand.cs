@@ -23,11 +23,8 @@ public static class CompareCommand
     private const string CompareName = "compare";
     private const string ChildName = "attention-memory";
 
-    /// <summary>True for the sub-commands this class runs.</summary>
-    public static bool Handles(string firstArgument) => firstArgument is CompareName or ChildName;
-
-    /// <summary>Parses <paramref name="args"/> (help, unknown options and bad values are reported by name) and runs the command.</summary>
-    public static int Invoke(string[] args)
+    /// <summary>The <c>compare</c> command and its hidden <c>attention-memory</c> child (bad values are refused by option name).</summary>
+    public static IEnumerable<Command> Create()
     {
         var output = new Option<string>("--out") { Description = "Folder that receives compare.json.", DefaultValueFactory = _ => "compare-results" };
         var threads = new Option<int>("--threads") { Description = "Threads of every engine.", DefaultValueFactory = _ => 2 }.AtLeast(1);
@@ -40,16 +37,16 @@ public static class CompareCommand
         {
             output, threads, steps, attentionRuns, peerScript, noPyTorch, noLibTorch,
         };
-        compare.SetAction(parse =>
+        compare.SetAction((parse, cancellationToken) =>
         {
             string? script = parse.GetValue(noPyTorch) ? null : parse.GetValue(peerScript) ?? PyTorchScriptPeer.Locate();
             if (script is not null && !File.Exists(script))
             {
                 Console.Error.WriteLine($"--peer-script: '{script}' does not exist.");
-                return 2;
+                return Task.FromResult(2);
             }
-            return Run(new CompareSettings(parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(steps), parse.GetValue(attentionRuns),
-                script, !parse.GetValue(noLibTorch)));
+            return Task.FromResult(Run(new CompareSettings(parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(steps), parse.GetValue(attentionRuns),
+                script, !parse.GetValue(noLibTorch)), cancellationToken));
         });
 
         var length = new Argument<int>("length");
@@ -74,11 +71,11 @@ public static class CompareCommand
             return 0;
         });
 
-        var root = new RootCommand("Reversal.Training benchmarks") { compare, child };
-        return root.Parse(args).Invoke();
+        return [compare, child];
     }
 
-    private static int Run(CompareSettings settings)
+    /// <remarks>A stop signal is honoured between measurements; compare.json is written only by a complete run.</remarks>
+    private static int Run(CompareSettings settings, CancellationToken cancellationToken)
     {
         OurBenchmark.UseThreads(settings.Threads);
         LibTorchBenchmark.UseThreads(settings.Threads);
@@ -104,6 +101,7 @@ public static class CompareCommand
         foreach (var preset in new[] { TrainStepWorkload.Preset.Tiny, TrainStepWorkload.Preset.Small })
         {
             string name = preset.ToString().ToLowerInvariant();
+            cancellationToken.ThrowIfCancellationRequested();
             Console.WriteLine($"Train step {name} ...");
             double ntp = OurBenchmark.TrainStepSeconds(preset, "ntp", settings.Steps, out int tokens, out double ntpBytes);
             double bico = OurBenchmark.TrainStepSeconds(preset, "bico", settings.Steps, out _, out double bicoBytes);
@@ -124,6 +122,7 @@ public static class CompareCommand
             if (preset == TrainStepWorkload.Preset.Tiny) (tinyNtpSeconds, tinyMixSeconds) = (ntp, mix);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         Console.WriteLine("Attention T=1024 ...");
         var oursBico = AttentionInChildProcess(1024, AttentionKind.Bico, BenchmarkEngine.Native, default, settings);
         rows.Add(CompareRow.LowerIsBetter("attention.t1024.bico.time", oursBico.Milliseconds, scriptAttention?.Milliseconds, "ms"));
@@ -144,6 +143,7 @@ public static class CompareCommand
             rows.Add(CompareRow.LowerIsBetter("torchsharp.attention.t1024.bico.peak_memory", oursBico.PeakMegabytes, best.PeakMegabytes, "MB"));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         Console.WriteLine("SGEMM 1024 ...");
         double gemm = OurBenchmark.GemmGflops(1024, 1024, 1024);
         rows.Add(CompareRow.HigherIsBetter("gemm.1024", gemm, Get(scriptGemm, "1024x1024x1024"), "GFLOP/s"));

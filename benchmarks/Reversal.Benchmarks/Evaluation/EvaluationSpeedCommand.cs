@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
+using Reversal.Samples.Common;
 using System.Globalization;
 using Reversal.Training.Data.ReversalCurse;
 using Reversal.Training.Data.Tokenization;
@@ -25,19 +27,25 @@ namespace Reversal.Benchmarks.Evaluation;
 /// </remarks>
 public static class EvaluationSpeedCommand
 {
-    /// <summary>Runs the measurement; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    /// <summary>The <c>eval-speed</c> command (bad values are refused by option name).</summary>
+    public static Command Create()
     {
-        string? data = Option(args, "--data") ?? LocateBerglund();
-        int? rows = Option(args, "--rows") is string r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
-        int batch = int.Parse(Option(args, "--batch") ?? "64", CultureInfo.InvariantCulture);
-        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
-        int repeat = int.Parse(Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
-        if (batch < 1 || threads < 1 || repeat < 1 || rows is < 1)
+        var data = new Option<string?>("--data") { Description = "A Berglund-layout folder (default: ../shared/data/... beside the repository, else generated data)." };
+        var rows = new Option<int?>("--rows") { Description = "Evaluate only the first N rows of each split." }.AtLeast(1);
+        var batch = new Option<int>("--batch") { Description = "Prompts decoded together in the batched mode.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var repeat = new Option<int>("--repeat") { Description = "Runs of each mode; the best is reported.", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var command = new Command("eval-speed", "Reversal-curse evaluation one row at a time vs batched: times, ratio and a check that the results are identical.")
         {
-            Console.Error.WriteLine("--batch, --threads, --repeat and --rows must be at least 1.");
-            return 2;
-        }
+            data, rows, batch, threads, repeat,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(data) ?? LocateBerglund(), parse.GetValue(rows),
+            parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(repeat), cancellationToken)));
+        return command;
+    }
+
+    private static int Run(string? data, int? rows, int batch, int threads, int repeat, CancellationToken cancellationToken)
+    {
         Compute.MaxThreads = threads;
 
         ReversalCurseDataset dataset = data is not null ? ReversalCurseDataset.Load(data) : new FictitiousPeopleGenerator().Generate();
@@ -60,7 +68,7 @@ public static class EvaluationSpeedCommand
             for (int i = 0; i < repeat; i++)
             {
                 var clock = Stopwatch.StartNew();
-                result = evaluator.Evaluate(dataset, decoders);
+                result = evaluator.Evaluate(dataset, decoders, null, cancellationToken);
                 best = Math.Min(best, clock.Elapsed.TotalSeconds);
             }
             return (best, result!);
@@ -91,11 +99,5 @@ public static class EvaluationSpeedCommand
             return Directory.Exists(candidate) ? candidate : null;
         }
         return null;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -1,3 +1,4 @@
+using Reversal.Samples.Common;
 using System.Diagnostics;
 using Reversal.Benchmarks.Compare;
 using Reversal.Training;
@@ -16,8 +17,8 @@ namespace Reversal.Benchmarks.Soak;
 /// </summary>
 public static class SoakRun
 {
-    /// <summary>Trains for <paramref name="minutes"/> minutes and returns one sample per minute.</summary>
-    public static IReadOnlyList<SoakSample> Run(int minutes, int checkpointEvery, string checkpointRoot, Action<SoakSample> onSample)
+    /// <summary>Trains for <paramref name="minutes"/> minutes (or until <paramref name="cancellationToken"/> fires) and returns one sample per minute.</summary>
+    public static IReadOnlyList<SoakSample> Run(int minutes, int checkpointEvery, string checkpointRoot, Action<SoakSample> onSample, CancellationToken cancellationToken = default)
     {
         const int vocab = 4096, length = 128, batch = 16;
         var config = LlamaConfig.Small(vocab) with { MaxPositionEmbeddings = length + 1 };
@@ -34,7 +35,8 @@ public static class SoakRun
         var clock = Stopwatch.StartNew();
         long steps = 0, stepsAtLastSample = 0;
         double secondsAtLastSample = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(TimeSpan.FromMinutes(minutes));
         var progress = new InlineProgress<TrainingProgress>(p =>
         {
             steps = p.Step;
@@ -61,14 +63,9 @@ public static class SoakRun
         }
         catch (TrainingCancelledException)
         {
-            // The time limit: the run ends at a step boundary with a final checkpoint.
+            // The time limit or a stop signal: the run ends at a step boundary with a final checkpoint.
         }
         return samples;
     }
 
-    /// <summary>Reports on the calling thread.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -1,3 +1,4 @@
+using Reversal.Samples.Common;
 using System.Diagnostics;
 using Reversal.ReverseModelling.Corpus;
 using Reversal.Training;
@@ -143,8 +144,3 @@ internal sealed class ReverseModellingExperiment(ExperimentSettings settings, Ac
     }
 }
 
-/// <summary>Reports on the calling thread.</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -27,18 +27,19 @@ public static class PeftAdapter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(model);
-        using var staging = CheckpointStaging.Begin(directory);
-        Stage(staging, model);
+        var tensors = model.ExportAdapter();
+        using var staging = CheckpointStaging.Begin(directory, SafeTensorsCheckpoint.EstimateBytes(tensors, SafeTensorsDtype.Float32));
+        Stage(staging, model, tensors);
         staging.Commit(_ => false);
     }
 
-    /// <summary>Stages the weights, then the config.</summary>
-    internal static void Stage(CheckpointStaging staging, ILoraModel model)
+    /// <summary>Stages <paramref name="tensors"/> (the model's <see cref="ILoraModel.ExportAdapter"/>), then the config.</summary>
+    internal static void Stage(CheckpointStaging staging, ILoraModel model, IReadOnlyList<KeyValuePair<string, TensorData>> tensors, Func<string, Stream, Stream>? interceptor = null)
     {
-        var tensors = model.ExportAdapter().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var byName = tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         string json = PeftAdapterConfigJson.Serialize(model.Lora);
-        staging.StageFile(WeightsFileName, stream => SafeTensorsWriter.Write(stream, tensors));
-        staging.StageFile(PeftAdapterConfigJson.FileName, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json)));
+        staging.StageFile(WeightsFileName, stream => SafeTensorsWriter.Write(stream, byName), interceptor);
+        staging.StageFile(PeftAdapterConfigJson.FileName, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json)), interceptor);
     }
 
     /// <summary>

@@ -27,12 +27,16 @@ internal sealed class CheckpointStaging : IDisposable
 
     private readonly bool _createdDirectory;
 
-    private CheckpointStaging(string directory, string stagingDirectory, bool createdDirectory)
+    private CheckpointStaging(string directory, string stagingDirectory, bool createdDirectory, long expectedBytes)
     {
         Directory = directory;
         StagingDirectory = stagingDirectory;
         _createdDirectory = createdDirectory;
+        ExpectedBytes = expectedBytes;
     }
+
+    /// <summary>Bytes the save is expected to write, as <see cref="Begin"/> was told (0: unknown).</summary>
+    public long ExpectedBytes { get; }
 
     /// <summary>The target folder.</summary>
     public string Directory { get; }
@@ -40,19 +44,33 @@ internal sealed class CheckpointStaging : IDisposable
     /// <summary>The hidden folder the files are staged in.</summary>
     public string StagingDirectory { get; }
 
-    /// <summary>Creates the target folder if needed, removes staging folders left by killed saves, and creates a fresh one.</summary>
-    public static CheckpointStaging Begin(string directory)
+    /// <summary>
+    /// Creates the target folder if needed, removes staging folders left by killed saves, checks that the volume has
+    /// room for <paramref name="expectedBytes"/>, and creates a fresh staging folder.
+    /// </summary>
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="expectedBytes">Bytes the files to be staged take (0: unknown, no up-front check).</param>
+    /// <exception cref="InsufficientDiskSpaceException">The volume's free space is below <paramref name="expectedBytes"/> (nothing was written).</exception>
+    public static CheckpointStaging Begin(string directory, long expectedBytes = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedBytes);
         string full = Path.GetFullPath(directory);
         if (File.Exists(full)) throw new IOException($"Cannot save a checkpoint into '{directory}': it is a file.");
         bool created = !System.IO.Directory.Exists(full);
         System.IO.Directory.CreateDirectory(full);
         foreach (string leftover in System.IO.Directory.EnumerateDirectories(full, StagingPrefix + "*"))
             TryDeleteDirectory(leftover);
+        if (expectedBytes > 0 && DiskSpace.FreeBytes(full) is long free && free < expectedBytes)
+        {
+            if (created) TryDeleteDirectory(full);
+            throw new InsufficientDiskSpaceException(full, expectedBytes, free);
+        }
         string staging = Path.Combine(full, StagingPrefix + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(staging);
-        return new CheckpointStaging(full, staging, created);
+        return new CheckpointStaging(full, staging, created, expectedBytes);
     }
+
+    private long StagedBytes() => _staged.Sum(name => new FileInfo(Path.Combine(StagingDirectory, name)).Length);
 
     /// <summary>True for folder names this class stages into (readers skip them).</summary>
     public static bool IsStagingDirectoryName(string name) => name.StartsWith(StagingPrefix, StringComparison.Ordinal);
@@ -65,10 +83,16 @@ internal sealed class CheckpointStaging : IDisposable
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         string path = Path.Combine(StagingDirectory, fileName);
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+        try
         {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
             writeContent(interceptor is null ? stream : interceptor(fileName, stream));
             stream.Flush(flushToDisk: true);
+        }
+        catch (IOException e) when (DiskSpace.IsDiskFull(e))
+        {
+            long staged = StagedBytes() + (File.Exists(path) ? new FileInfo(path).Length : 0);
+            throw new InsufficientDiskSpaceException(Directory, Math.Max(ExpectedBytes, staged), DiskSpace.FreeBytes(Directory), e);
         }
         _staged.Add(fileName);
     }

@@ -86,13 +86,16 @@ public static class HuggingFaceCheckpoint
     /// <param name="weights">The weights by Hugging Face name (any order; written in <see cref="ParameterNames"/> order).</param>
     /// <param name="options">Dtype and sharding; defaults to a single float32 file.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
+    /// <exception cref="InsufficientDiskSpaceException">The volume has too little free space, found up front or when the disk filled (nothing is changed).</exception>
     /// <exception cref="IOException">Writing failed (the previous checkpoint, if any, is intact unless the final renames failed).</exception>
     /// <exception cref="UnauthorizedAccessException">A file to replace is read-only or the folder is not writable (nothing is changed).</exception>
     public static void Save(string directory, LlamaConfig config, IEnumerable<KeyValuePair<string, TensorData>> weights, SaveOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        using var staging = CheckpointStaging.Begin(directory);
-        Stage(staging, config, weights, options);
+        ArgumentNullException.ThrowIfNull(weights);
+        var list = weights as IReadOnlyCollection<KeyValuePair<string, TensorData>> ?? weights.ToList();
+        using var staging = CheckpointStaging.Begin(directory, SafeTensorsCheckpoint.EstimateBytes(list, (options ?? new SaveOptions()).Dtype));
+        Stage(staging, config, list, options);
         staging.Commit(SafeTensorsCheckpoint.IsWeightsFileName);
     }
 

@@ -19,6 +19,13 @@ internal static class SafeTensorsCheckpoint
         fileName == SingleFileName || fileName == SafeTensorsIndex.FileName || ShardPlanner.IsShardFileName(fileName);
 
     /// <summary>
+    /// Bytes a save of <paramref name="state"/> writes, rounded up for headers, the index and config.json (a bound for
+    /// the free-space check, not an exact size).
+    /// </summary>
+    public static long EstimateBytes(IEnumerable<KeyValuePair<string, TensorData>> state, SafeTensorsDtype dtype) =>
+        state.Sum(pair => SafeTensorsWriter.DataBytes(pair.Value, dtype) + 256) + 64 * 1024;
+
+    /// <summary>
     /// Stages the weights: <paramref name="state"/> in order (the order shards are filled), as one file or shards plus
     /// the index.
     /// </summary>

@@ -208,6 +208,7 @@ public sealed class Trainer : IDisposable
         var evaluations = new List<EvaluationRecord>();
         var tracker = _evaluation is { } evaluation ? new EarlyStopping(evaluation) : null;
         long lastSaved = -1;
+        int failedSaves = 0;
         for (int epoch = startEpoch; epoch <= epochs; epoch++)
         {
             var epochStart = _dataRandom.GetState();
@@ -223,7 +224,7 @@ public sealed class Trainer : IDisposable
                     if (_checkpoints is { } cancelPolicy && lastSaved != Session.StepCount)
                     {
                         var here = new RunPosition(epoch, start / batchSize, epochs, batchSize, data.Count, epochStart);
-                        kept = TrainingCheckpoint.Save(cancelPolicy.Directory, this, CaptureState(here, losses, objectives), cancelPolicy.KeepLast);
+                        kept = TrySave(cancelPolicy, here, losses, objectives, ref failedSaves) ?? TrainingCheckpoint.FindLatest(cancelPolicy.Directory);
                     }
                     else if (_checkpoints is { } policyAlreadySaved)
                     {
@@ -246,9 +247,11 @@ public sealed class Trainer : IDisposable
                 if (_checkpoints is { } policy && result.Step % policy.EverySteps == 0)
                 {
                     var position = new RunPosition(epoch, start / batchSize + 1, epochs, batchSize, data.Count, epochStart);
-                    string saved = TrainingCheckpoint.Save(policy.Directory, this, CaptureState(position, losses, objectives), policy.KeepLast);
-                    lastSaved = result.Step;
-                    _logger.LogInformation("Saved checkpoint {Path}", saved);
+                    if (TrySave(policy, position, losses, objectives, ref failedSaves) is string saved)
+                    {
+                        lastSaved = result.Step;
+                        _logger.LogInformation("Saved checkpoint {Path}", saved);
+                    }
                 }
                 if (tracker is not null && result.Step % tracker.Policy.EverySteps == 0)
                 {
@@ -259,7 +262,7 @@ public sealed class Trainer : IDisposable
                     {
                         _logger.LogInformation("Stopping early at step {Step}: {Metric} has not improved for {Patience} evaluations (best {Best:G6} at step {BestStep})",
                             result.Step, tracker.Policy.Name, tracker.Policy.Patience, tracker.Best, tracker.BestStep);
-                        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: true) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
+                        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: true, failedSaves) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
                     }
                 }
             }
@@ -267,7 +270,22 @@ public sealed class Trainer : IDisposable
             _logger.LogInformation("epoch {Epoch}/{Epochs}: mean loss {Loss:F4}, {TokensPerSecond:N0} tok/s",
                 epoch, epochs, epochLoss / Math.Max(1, epochSteps), tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
         }
-        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: false) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
+        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: false, failedSaves) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
+    }
+
+    /// <summary>Saves a checkpoint under the policy; a failed save throws, or with <see cref="CheckpointSaveFailure.LogAndContinue"/> is logged, counted and gives null.</summary>
+    private string? TrySave(CheckpointPolicy policy, RunPosition position, List<double> losses, List<string> objectives, ref int failedSaves)
+    {
+        try
+        {
+            return TrainingCheckpoint.Save(policy.Directory, this, CaptureState(position, losses, objectives), policy.KeepLast);
+        }
+        catch (Exception e) when (policy.OnFailure == CheckpointSaveFailure.LogAndContinue && e is IOException or UnauthorizedAccessException)
+        {
+            failedSaves++;
+            _logger.LogWarning(e, "Checkpoint at step {Step} was not saved ({Reason}); training continues", Session.StepCount, e.Message);
+            return null;
+        }
     }
 
     /// <summary>

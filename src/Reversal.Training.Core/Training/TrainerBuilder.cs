@@ -97,12 +97,13 @@ public sealed class TrainerBuilder
     /// Saves a checkpoint (model, optimizer, schedule position, random generators) every <paramref name="everySteps"/>
     /// optimizer steps into <paramref name="directory"/>, keeping the newest <paramref name="keepLast"/> (0: all).
     /// </summary>
-    public TrainerBuilder WithCheckpointing(string directory, int everySteps, int keepLast = 3)
+    public TrainerBuilder WithCheckpointing(string directory, int everySteps, int keepLast = 3, CheckpointSaveFailure onFailure = CheckpointSaveFailure.Throw)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(everySteps, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(keepLast);
-        _checkpoints = new CheckpointPolicy(directory, everySteps, keepLast);
+        if (!Enum.IsDefined(onFailure)) throw new ArgumentOutOfRangeException(nameof(onFailure), onFailure, "Unknown CheckpointSaveFailure.");
+        _checkpoints = new CheckpointPolicy(directory, everySteps, keepLast, onFailure);
         return this;
     }
 

@@ -8,8 +8,9 @@ namespace Reversal.Training;
 /// <param name="Elapsed">Wall-clock time of this call.</param>
 /// <param name="Evaluations">Values of the evaluation hook, in order (empty without one).</param>
 /// <param name="StoppedEarly">True when the evaluation hook's patience ran out before the last epoch.</param>
+/// <param name="FailedCheckpointSaves">Periodic checkpoints that could not be written and were skipped (only with <see cref="Checkpoints.CheckpointSaveFailure.LogAndContinue"/>).</param>
 public sealed record TrainingReport(IReadOnlyList<double> Losses, IReadOnlyList<string> Objectives, int EpochsCompleted,
-    long Tokens, TimeSpan Elapsed, IReadOnlyList<EvaluationRecord> Evaluations, bool StoppedEarly)
+    long Tokens, TimeSpan Elapsed, IReadOnlyList<EvaluationRecord> Evaluations, bool StoppedEarly, int FailedCheckpointSaves = 0)
 {
     /// <summary>Scalars the run updated (the trainable parameters'); 0 when not recorded.</summary>
     public long TrainableParameters { get; init; }

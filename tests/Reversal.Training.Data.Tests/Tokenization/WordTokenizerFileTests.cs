@@ -193,7 +193,7 @@ public class WordTokenizerFileTests
               "\"vocab\": [\"<pad>\", \"<unk>\", \"<eos>\", \"<bos>\"]}", "special token \"<bos>\" must have id 2 in 'vocab' but is at id 3")]
     [TestCase("{\"type\": \"word-level\", \"lower_case\": false, \"special_tokens\": [\"<pad>\", \"<unk>\", \"<bos>\", \"<eos>\", \"[MASK]\"], " +
               "\"vocab\": [\"<pad>\", \"<unk>\", \"<bos>\", \"<eos>\", \"a\"]}", "special token \"[MASK]\" must have id 4 in 'vocab' but is missing")]
-    [TestCase("{\"type\": \"word-level\", \"type\": \"word-level\", \"lower_case\": false, " + ValidVocab + "}", "not valid JSON")]
+    [TestCase("{\"type\": \"word-level\", \"type\": \"word-level\", \"lower_case\": false, " + ValidVocab + "}", "the key 'type' appears more than once")]
     public void Load_rejects_an_invalid_file_naming_it_and_the_problem(string content, string problem)
     {
         string path = _temp.File("tokenizer.json");

@@ -1,7 +1,5 @@
 using Reversal.Training.Objectives;
 using System.Diagnostics;
-using Reversal.Training.Models;
-using Reversal.Training.Engine.Llama;
 using Reversal.Training;
 using Reversal.Training.Checkpoints;
 
@@ -24,7 +22,7 @@ public class CheckpointKillTests
         int killedMidSave = 0;
         for (int round = 0; round < 10; round++)
         {
-            using var process = StartTarget(root);
+            using var process = TrainingTargetProcess.Start(root);
             var clock = Stopwatch.StartNew();
             // Let it write a few checkpoints beyond the last round's, then kill it at a moment that varies by round.
             while (Latest(root) < previousLatest + 3 && clock.Elapsed < TimeSpan.FromSeconds(90) && !process.HasExited) Thread.Sleep(5);
@@ -38,7 +36,7 @@ public class CheckpointKillTests
             Assert.That(checkpoints, Is.Not.Empty, $"round {round}: no checkpoint survived");
             foreach (var (step, path) in checkpoints)
             {
-                var trainer = KillTargetTrainer();
+                var trainer = TrainingTargetProcess.Trainer();
                 Assert.DoesNotThrow(() => trainer.LoadCheckpoint(path), $"round {round}: checkpoint {step} does not load");
                 Assert.That(trainer.StepCount, Is.EqualTo(step));
             }
@@ -49,31 +47,4 @@ public class CheckpointKillTests
     }
 
     private static long Latest(string root) => TrainingCheckpoint.List(root) is { Count: > 0 } list ? list[^1].Step : 0;
-
-    /// <summary>The trainer the target process builds (same model and optimizer), for loading its checkpoints.</summary>
-    private static Trainer KillTargetTrainer() => Trainer.For(LlamaModel.Create(new LlamaConfig
-        {
-            VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 4, MaxPositionEmbeddings = 16,
-        }, seed: 99))
-        .WithObjective(new NextTokenPrediction())
-        .WithSpecialTokens(SpecialTokenIds.Default)
-        .WithOptimizer(o => o.AdamW(lr: 1e-3))
-        .Build();
-
-    private static Process StartTarget(string root)
-    {
-        string testDirectory = TestContext.CurrentContext.TestDirectory;               // .../tests/X.Tests/bin/{Configuration}/net10.0
-        string configuration = Directory.GetParent(testDirectory)!.Parent!.Name == "bin"
-            ? Directory.GetParent(testDirectory)!.Name
-            : "Debug";
-        string target = Path.Combine(RepositoryRoot.Find(), "tests", "Reversal.CheckpointKillTarget", "bin", configuration, "net10.0", "Reversal.CheckpointKillTarget.dll");
-        Assert.That(File.Exists(target), Is.True, $"{target} was not built");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        start.ArgumentList.Add(target);
-        start.ArgumentList.Add(root);
-        return Process.Start(start)!;
-    }
 }

@@ -33,6 +33,9 @@ public static class TrainingCheckpoint
     /// <summary>Test seam: runs after every file is staged and before they are committed.</summary>
     internal static Action<string>? BeforeCommit { get; set; }
 
+    /// <summary>Test seam: wraps the stream of every staged file (fault injection).</summary>
+    internal static Func<string, Stream, Stream>? StreamInterceptor { get; set; }
+
     /// <summary>The folder name of the checkpoint of <paramref name="step"/>.</summary>
     public static string FolderName(long step) => Prefix + step.ToString("D8", CultureInfo.InvariantCulture);
 
@@ -62,14 +65,19 @@ public static class TrainingCheckpoint
         Directory.CreateDirectory(root);
         RemoveDebris(root);
         string final = System.IO.Path.Combine(root, FolderName(state.Step));
-        using (var staging = CheckpointStaging.Begin(final))
+        // float32 always, so resuming is exact.
+        var weights = trainer.Model.ExportWeights().ToList();
+        var optimizerState = trainer.Session.ExportOptimizerState();
+        var adapter = (trainer.Model as FineTuning.ILoraModel)?.ExportAdapter();
+        long expected = SafeTensorsCheckpoint.EstimateBytes(weights, SafeTensorsDtype.Float32)
+                        + SafeTensorsCheckpoint.EstimateBytes(optimizerState, SafeTensorsDtype.Float32) + 64L * state.Losses.Count
+                        + (adapter is null ? 0 : SafeTensorsCheckpoint.EstimateBytes(adapter, SafeTensorsDtype.Float32));
+        using (var staging = CheckpointStaging.Begin(final, expected))
         {
-            // float32 always, so resuming is exact.
-            HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, trainer.Model.ExportWeights(), new SaveOptions());
-            if (trainer.Model is FineTuning.ILoraModel lora) FineTuning.PeftAdapter.Stage(staging, lora);
-            var optimizerState = trainer.Session.ExportOptimizerState();
-            staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState));
-            staging.StageFile(StateFileName, stream => stream.Write(TrainerStateJson.Serialize(state)));
+            HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, weights, new SaveOptions { StreamInterceptor = StreamInterceptor });
+            if (adapter is not null) FineTuning.PeftAdapter.Stage(staging, (FineTuning.ILoraModel)trainer.Model, adapter, StreamInterceptor);
+            staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState), StreamInterceptor);
+            staging.StageFile(StateFileName, stream => stream.Write(TrainerStateJson.Serialize(state)), StreamInterceptor);
             BeforeCommit?.Invoke(staging.StagingDirectory);
             staging.Commit(_ => true);
         }

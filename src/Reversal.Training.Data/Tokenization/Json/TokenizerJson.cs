@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Unicode;
+using Reversal.Training.Serialization;
 
 namespace Reversal.Training.Data.Tokenization.Json;
 
@@ -9,11 +9,11 @@ namespace Reversal.Training.Data.Tokenization.Json;
 /// through or fail on later with an untyped exception.
 /// </summary>
 /// <remarks>
-/// Checked before a document is built: the file size (at most <see cref="MaxFileBytes"/>), JSON syntax, nesting
-/// (at most <see cref="MaxDepth"/> levels), a key repeated within one object, and every string and property name:
-/// valid UTF-8, and escapes that form valid UTF-16 (no lone surrogate such as <c>"\ud800"</c>). A UTF-8 byte-order
-/// mark is skipped. Memory: the file's bytes plus System.Text.Json's index of the document (about 12 bytes per JSON
-/// value); the caller disposes the document.
+/// Checked before a document is built: the file size (at most <see cref="MaxFileBytes"/>), then everything
+/// <see cref="StrictJson"/> checks for every JSON file the library reads (UTF-8, syntax, nesting up to
+/// <see cref="MaxDepth"/>, lone-surrogate escapes, a key repeated within one object), each refused the same way as
+/// for SafeTensors headers, config.json and JSONL. A UTF-8 byte-order mark is skipped. Memory: the file's bytes plus
+/// System.Text.Json's index of the document (about 12 bytes per JSON value); the caller disposes the document.
 /// </remarks>
 internal static class TokenizerJson
 {
@@ -21,7 +21,7 @@ internal static class TokenizerJson
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
     /// <summary>The deepest nesting of arrays and objects accepted (System.Text.Json's default).</summary>
-    public const int MaxDepth = 64;
+    public const int MaxDepth = StrictJson.MaxDepth;
 
     /// <summary>Reads and parses <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
@@ -43,77 +43,8 @@ internal static class TokenizerJson
     }
 
     /// <summary>Parses <paramref name="bytes"/> (UTF-8 without byte-order mark) as the content of
-    /// <paramref name="path"/>, with the checks of <see cref="Read"/>.</summary>
+    /// <paramref name="path"/>, with the checks of <see cref="Read"/> (the library's one strict reader, <see cref="StrictJson"/>).</summary>
     /// <exception cref="TokenizerFormatException">As <see cref="Read"/>.</exception>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string path)
-    {
-        try
-        {
-            ValidateStrings(bytes.Span, path);
-            return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            throw new TokenizerFormatException(path, $"not valid JSON ({ex.Message})", ex);
-        }
-    }
-
-    /// <summary>Reads through the document once, checking every string and property name.</summary>
-    private static void ValidateStrings(ReadOnlySpan<byte> json, string path)
-    {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
-        while (reader.Read())
-        {
-            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
-            ReadOnlySpan<byte> raw = reader.ValueSpan; // a reader over one span never has a value sequence
-            string? problem = !Utf8.IsValid(raw) ? "is not valid UTF-8"
-                : reader.ValueIsEscaped ? SurrogateEscapeProblem(raw)
-                : null;
-            if (problem is not null)
-            {
-                long offset = reader.TokenStartIndex;
-                string what = reader.TokenType == JsonTokenType.PropertyName ? "a property name" : "a string";
-                throw new TokenizerFormatException(path, $"{what} at line {LineOf(json, offset)} (byte {offset}) {problem}");
-            }
-        }
-    }
-
-    /// <summary>Why the <c>\uXXXX</c> escapes of a raw (still escaped) string do not form valid UTF-16, or null.</summary>
-    private static string? SurrogateEscapeProblem(ReadOnlySpan<byte> raw)
-    {
-        bool expectLow = false;
-        for (int i = 0; i < raw.Length; i++)
-        {
-            if (raw[i] != (byte)'\\')
-            {
-                if (expectLow) return "holds a high surrogate escape not followed by a low one";
-                continue;
-            }
-            byte kind = raw[++i]; // the reader guarantees a valid escape after a backslash
-            if (kind != (byte)'u')
-            {
-                if (expectLow) return "holds a high surrogate escape not followed by a low one";
-                continue;
-            }
-            int unit = HexValue(raw.Slice(i + 1, 4));
-            i += 4;
-            bool high = unit is >= 0xD800 and <= 0xDBFF;
-            bool low = unit is >= 0xDC00 and <= 0xDFFF;
-            if (expectLow && !low) return "holds a high surrogate escape not followed by a low one";
-            if (!expectLow && low) return $"holds the lone low surrogate escape \\u{unit:x4}";
-            expectLow = high;
-        }
-        return expectLow ? "ends with a high surrogate escape not followed by a low one" : null;
-    }
-
-    private static int HexValue(ReadOnlySpan<byte> digits)
-    {
-        int value = 0;
-        foreach (byte digit in digits)
-            value = (value << 4) | (digit <= '9' ? digit - '0' : (digit | 0x20) - 'a' + 10);
-        return value;
-    }
-
-    private static long LineOf(ReadOnlySpan<byte> json, long offset)
-        => json[..(int)Math.Min(offset, json.Length)].Count((byte)'\n') + 1;
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string path) =>
+        StrictJson.Parse(bytes, problem => new TokenizerFormatException(path, problem.ToString()));
 }

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Reversal.Training.Engine.Llama;
+using Reversal.Training.Models;
+
+namespace Reversal.Training.Objectives.Tests.Training;
+
+/// <summary>
+/// Starts tests/Reversal.CheckpointKillTarget (a small training process that checkpoints every step) and builds the
+/// trainer it uses, so that tests can stop it from outside and load what it kept.
+/// </summary>
+internal static class TrainingTargetProcess
+{
+    /// <summary>Starts the target on <paramref name="root"/>; with <paramref name="epochs"/> it ends on its own and honours stop signals.</summary>
+    public static Process Start(string root, int? epochs = null)
+    {
+        string testDirectory = TestContext.CurrentContext.TestDirectory;               // .../tests/X.Tests/bin/{Configuration}/net10.0
+        string configuration = Directory.GetParent(testDirectory)!.Parent!.Name == "bin"
+            ? Directory.GetParent(testDirectory)!.Name
+            : "Debug";
+        string target = Path.Combine(RepositoryRoot.Find(), "tests", "Reversal.CheckpointKillTarget", "bin", configuration, "net10.0", "Reversal.CheckpointKillTarget.dll");
+        Assert.That(File.Exists(target), Is.True, $"{target} was not built");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(target);
+        start.ArgumentList.Add(root);
+        if (epochs is int e) start.ArgumentList.Add(e.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Process.Start(start)!;
+    }
+
+    /// <summary>A trainer with the target's model shape and optimizer, for loading its checkpoints.</summary>
+    public static Trainer Trainer() => Reversal.Training.Trainer.For(LlamaModel.Create(new LlamaConfig
+        {
+            VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 4, MaxPositionEmbeddings = 16,
+        }, seed: 99))
+        .WithObjective(new NextTokenPrediction())
+        .WithSpecialTokens(SpecialTokenIds.Default)
+        .WithOptimizer(o => o.AdamW(lr: 1e-3))
+        .Build();
+
+    /// <summary>Sends a POSIX signal (2: SIGINT, 15: SIGTERM) to <paramref name="process"/>.</summary>
+    public static void Signal(Process process, int signal)
+    {
+        if (Kill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
