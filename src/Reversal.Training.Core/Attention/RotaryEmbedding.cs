@@ -2,7 +2,7 @@ namespace Reversal.Training.Attention;
 
 /// <summary>
 /// Rotary position embedding tables in the Hugging Face Llama convention ("rotate half"): for a head vector x of
-/// size d and position p, with h = d/2 and θ_i = p · base^(−2i/d),
+/// size d and position p, with h = d/2 and θ_i = p · f_i, f_i = base^(−2i/d) (or as <see cref="RopeScaling"/> scales it),
 /// <c>y[i] = x[i]·cos θ_i − x[i+h]·sin θ_i</c> and <c>y[i+h] = x[i+h]·cos θ_i + x[i]·sin θ_i</c> for i &lt; h.
 /// </summary>
 /// <remarks>
@@ -29,18 +29,28 @@ public sealed class RotaryEmbedding
     /// <param name="headDim">Head size d (even, positive).</param>
     /// <param name="maxPositions">Number of positions covered (the model's context length).</param>
     /// <param name="theta">RoPE base (Llama: 10,000).</param>
+    /// <param name="scaling">A <c>rope_scaling</c> rule (see <see cref="RopeScaling"/>), or null for plain RoPE. Dynamic
+    /// scaling uses the frequencies of a sequence of <paramref name="maxPositions"/> tokens, with
+    /// <paramref name="maxPositionEmbeddings"/> as the original context.</param>
+    /// <param name="maxPositionEmbeddings">The config's <c>max_position_embeddings</c> (dynamic scaling only; defaults to <paramref name="maxPositions"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range (odd or non-positive head size, ...).</exception>
-    public RotaryEmbedding(int headDim, int maxPositions, double theta = 10000.0)
+    /// <exception cref="ArgumentException">The scaling is invalid.</exception>
+    public RotaryEmbedding(int headDim, int maxPositions, double theta = 10000.0, RopeScaling? scaling = null, int? maxPositionEmbeddings = null)
     {
         if (headDim <= 0 || headDim % 2 != 0) throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "RoPE needs a positive, even head size.");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPositions, 1);
         if (!(theta > 1) || double.IsInfinity(theta)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "RoPE base must be finite and greater than 1.");
-        HeadDim = headDim; MaxPositions = maxPositions; Theta = theta;
-        int half = headDim / 2;
-        _inverseFrequency = new double[half];
-        for (int i = 0; i < half; i++) _inverseFrequency[i] = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
+        scaling?.Validate();
+        HeadDim = headDim; MaxPositions = maxPositions; Theta = theta; Scaling = scaling;
+        _inverseFrequency = RopeScaling.InverseFrequencies(headDim, theta, scaling, maxPositionEmbeddings ?? maxPositions, maxPositions);
         _tables = Build(Math.Min(maxPositions, InitialPositions));
     }
+
+    /// <summary>The <c>rope_scaling</c> rule, or null for plain RoPE.</summary>
+    public RopeScaling? Scaling { get; }
+
+    /// <summary>The inverse frequencies <c>[HeadDim/2]</c> the angles use (<c>θ_i(p) = p · f_i</c>), after scaling.</summary>
+    public IReadOnlyList<double> InverseFrequencies => _inverseFrequency;
 
     /// <summary>Head size d.</summary>
     public int HeadDim { get; }

@@ -16,6 +16,13 @@ public interface ITrainableLanguageModel : ICausalLanguageModel
     /// <summary>Every parameter, in state-dict order.</summary>
     IReadOnlyList<ParameterInfo> Parameters { get; }
 
+    /// <summary>
+    /// Sets every parameter's trainability to <paramref name="isTrainable"/>(its current <see cref="ParameterInfo"/>):
+    /// a frozen parameter gets no gradient buffer (an existing one is released) and no optimizer state in the
+    /// training sessions opened afterwards. See <see cref="ParameterFreezing"/> for selection by name pattern.
+    /// </summary>
+    void SetTrainable(Func<ParameterInfo, bool> isTrainable);
+
     /// <summary>Opens the engine half of training: gradients and an optimizer over the trainable parameters.</summary>
     /// <exception cref="ArgumentException">The settings are invalid, or no parameter is trainable.</exception>
     ITrainingSession CreateTrainingSession(AdamWSettings optimizer);

@@ -33,6 +33,11 @@ public sealed record LlamaConfig
     /// <summary>RoPE base.</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
+    /// <summary>RoPE scaling (<c>rope_scaling</c>: linear, dynamic or llama3; see <see cref="Attention.RopeScaling"/>), or
+    /// null for plain RoPE. Dynamic scaling rescales only sequences longer than <see cref="MaxPositionEmbeddings"/>,
+    /// which the models refuse, so within the context it gives the default frequencies, as transformers does.</summary>
+    public Attention.RopeScaling? RopeScaling { get; init; }
+
     /// <summary>When true the output head reuses the embedding table (no separate <c>lm_head.weight</c>).</summary>
     public bool TieWordEmbeddings { get; init; }
 
@@ -80,6 +85,11 @@ public sealed record LlamaConfig
             throw new ArgumentException($"LlamaConfig.NumKeyValueHeads {KeyValueHeads} must divide NumAttentionHeads {NumAttentionHeads}.");
         if (!(RmsNormEps > 0) || float.IsInfinity(RmsNormEps)) throw new ArgumentException($"LlamaConfig.RmsNormEps must be positive, got {RmsNormEps}.");
         if (!(RopeTheta > 1) || double.IsInfinity(RopeTheta)) throw new ArgumentException($"LlamaConfig.RopeTheta must be > 1, got {RopeTheta}.");
+        if (RopeScaling is { } scaling)
+        {
+            try { scaling.Validate(); }
+            catch (ArgumentException e) { throw new ArgumentException($"LlamaConfig.RopeScaling: {e.Message}", e); }
+        }
         if (!(InitializerRange > 0)) throw new ArgumentException($"LlamaConfig.InitializerRange must be positive, got {InitializerRange}.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Reversal.Training.Attention;
 using Reversal.Training.Serialization;
 
 namespace Reversal.Training.Models;
@@ -18,8 +19,9 @@ namespace Reversal.Training.Models;
 /// <c>rope_theta</c> (10000), <c>initializer_range</c> (0.02), <c>tie_word_embeddings</c> (false). Checked when present:
 /// <c>model_type</c> = "llama", <c>architectures</c> contains "LlamaForCausalLM", <c>hidden_act</c> = "silu",
 /// <c>head_dim</c> = hidden / heads, <c>attention_bias</c> and <c>mlp_bias</c> false, <c>torch_dtype</c> a string,
-/// <c>rope_scaling</c> null (any scaling is refused as unsupported), and the newer <c>rope_parameters</c> of type
-/// "default" only. Other fields are ignored. Every problem throws <see cref="CheckpointFormatException"/> naming the
+/// <c>rope_scaling</c> null or of type "linear", "dynamic" or "llama3" with exactly that type's fields (see
+/// <see cref="RopeScaling"/>; any other type or field is refused by name), and the newer <c>rope_parameters</c> (base and
+/// the same scaling types). Other fields are ignored. Every problem throws <see cref="CheckpointFormatException"/> naming the
 /// file and the field.</para>
 /// </remarks>
 public static class LlamaConfigJson
@@ -60,24 +62,13 @@ public static class LlamaConfigJson
             ("num_hidden_layers", w => w.WriteNumberValue(config.NumHiddenLayers)),
             ("num_key_value_heads", w => w.WriteNumberValue(config.KeyValueHeads)),
             ("rms_norm_eps", w => w.WriteRawValue(PythonFloat(config.RmsNormEps))),
-            ("rope_scaling", w => w.WriteNullValue()),
+            ("rope_scaling", w => WriteRopeScaling(w, config.RopeScaling)),
             ("rope_theta", w => w.WriteRawValue(PythonFloat(config.RopeTheta))),
             ("tie_word_embeddings", w => w.WriteBooleanValue(config.TieWordEmbeddings)),
             ("torch_dtype", w => w.WriteStringValue(torchDtype)),
             ("vocab_size", w => w.WriteNumberValue(config.VocabSize)),
         };
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, write) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(key);
-                write(writer);
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        return CheckpointJson.SerializeSorted(fields);
     }
 
     /// <summary>
@@ -96,22 +87,11 @@ public static class LlamaConfigJson
     /// <exception cref="CheckpointFormatException">The file is longer than <see cref="MaxFileBytes"/>, is not strict
     /// UTF-8 JSON (invalid UTF-8, a lone surrogate escape, a repeated key, ...), or a field is missing, mistyped, out of
     /// range or unsupported; the message names the file, the field and, for a syntax problem, the byte.</exception>
-    public static LlamaConfig Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint config '{path}' does not exist.", path);
-        using var document = CheckpointJson.ReadObject(path, MaxFileBytes);
-        return FromJson(new CheckpointJsonFields(document.RootElement, path));
-    }
+    public static LlamaConfig Read(string path) => CheckpointJson.ReadFields(path, MaxFileBytes, "Checkpoint config", FromJson);
 
     /// <summary>Parses and validates <c>config.json</c> content; <paramref name="filePath"/> is used in messages.</summary>
     /// <exception cref="CheckpointFormatException">A field is missing, mistyped, out of range or unsupported; the message names it.</exception>
-    public static LlamaConfig Parse(string json, string filePath = FileName)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        using var document = CheckpointJson.ParseObject(Encoding.UTF8.GetBytes(json), filePath);
-        return FromJson(new CheckpointJsonFields(document.RootElement, filePath));
-    }
+    public static LlamaConfig Parse(string json, string filePath = FileName) => CheckpointJson.ParseFields(json, filePath, FromJson);
 
     private static LlamaConfig FromJson(CheckpointJsonFields reader)
     {
@@ -123,8 +103,6 @@ public static class LlamaConfigJson
         reader.OptionalString("torch_dtype");
         if (reader.OptionalBool("attention_bias") == true) throw reader.Fail("attention_bias", "true is not supported: this Llama has no attention biases.");
         if (reader.OptionalBool("mlp_bias") == true) throw reader.Fail("mlp_bias", "true is not supported: this Llama has no MLP biases.");
-        if (reader.TryGet("rope_scaling", out var scaling))
-            throw reader.Fail("rope_scaling", $"RoPE scaling {StrictJson.Excerpt(scaling)} is not supported; only plain RoPE (rope_scaling null) can be loaded.");
 
         int vocab = reader.RequiredPositiveInt("vocab_size");
         int hidden = reader.RequiredPositiveInt("hidden_size");
@@ -135,7 +113,12 @@ public static class LlamaConfigJson
         int maxPositions = reader.OptionalPositiveInt("max_position_embeddings") ?? 2048;
         double eps = reader.OptionalPositiveDouble("rms_norm_eps") ?? 1e-6;
         double? topTheta = reader.OptionalPositiveDouble("rope_theta");
-        double theta = ReadRopeParameters(reader, topTheta) ?? topTheta ?? 10000.0;
+        var (parameterTheta, parameterScaling) = ReadRopeParameters(reader, topTheta, maxPositions);
+        double theta = parameterTheta ?? topTheta ?? 10000.0;
+        var ropeScaling = reader.TryGetObject("rope_scaling", out var scalingFields) ? ReadRopeScaling(scalingFields, maxPositions, allowTheta: false) : null;
+        if (parameterScaling is not null && ropeScaling is not null && parameterScaling != ropeScaling)
+            throw reader.Fail("rope_parameters", "its scaling contradicts rope_scaling.");
+        ropeScaling ??= parameterScaling;
         double initializerRange = reader.OptionalPositiveDouble("initializer_range") ?? 0.02;
         bool tied = reader.OptionalBool("tie_word_embeddings") ?? false;
 
@@ -160,23 +143,90 @@ public static class LlamaConfigJson
         {
             VocabSize = vocab, HiddenSize = hidden, IntermediateSize = intermediate, NumHiddenLayers = layers,
             NumAttentionHeads = heads, NumKeyValueHeads = kvHeads, MaxPositionEmbeddings = maxPositions,
-            RmsNormEps = (float)eps, RopeTheta = theta, TieWordEmbeddings = tied, InitializerRange = (float)initializerRange,
+            RmsNormEps = (float)eps, RopeTheta = theta, RopeScaling = ropeScaling, TieWordEmbeddings = tied, InitializerRange = (float)initializerRange,
         };
         config.Validate();
         return config;
     }
 
-    /// <summary>The newer transformers form <c>rope_parameters: {"rope_type": "default", "rope_theta": θ}</c>.</summary>
-    private static double? ReadRopeParameters(CheckpointJsonFields reader, double? topTheta)
+    /// <summary>The newer transformers form <c>rope_parameters: {"rope_type": ..., "rope_theta": θ, ...}</c>: the base and the scaling.</summary>
+    private static (double? Theta, RopeScaling? Scaling) ReadRopeParameters(CheckpointJsonFields reader, double? topTheta, int maxPositions)
     {
-        if (!reader.TryGetObject("rope_parameters", out var parameters)) return null;
-        foreach (string typeKey in new[] { "rope_type", "type" })
-            if (parameters.Element.TryGetProperty(typeKey, out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "default"))
-                throw parameters.Fail(typeKey, $"{StrictJson.Excerpt(type)} is not supported; only the default RoPE can be loaded.");
+        if (!reader.TryGetObject("rope_parameters", out var parameters)) return (null, null);
         double? value = parameters.OptionalPositiveDouble("rope_theta");
         if (value is { } theta && topTheta is { } top && top != theta)
             throw parameters.Fail("rope_theta", $"{theta} contradicts rope_theta {top}.");
-        return value;
+        return (value, ReadRopeScaling(parameters, maxPositions, allowTheta: true));
+    }
+
+    private static readonly string[] RopeScalingKeys = ["rope_type", "type", "factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"];
+
+    /// <summary>
+    /// A <c>rope_scaling</c> object (or the scaling part of <c>rope_parameters</c>): <c>rope_type</c> (or the legacy
+    /// <c>type</c>; both must agree) "default" (no scaling), "linear", "dynamic" or "llama3" and exactly the fields that
+    /// type uses; any other type or field is refused by name.
+    /// </summary>
+    private static RopeScaling? ReadRopeScaling(CheckpointJsonFields fields, int maxPositions, bool allowTheta)
+    {
+        string? ropeType = fields.OptionalString("rope_type");
+        string? legacyType = fields.OptionalString("type");
+        if (ropeType is not null && legacyType is not null && ropeType != legacyType)
+            throw fields.Fail("type", $"\"{legacyType}\" contradicts rope_type \"{ropeType}\".");
+        string typeField = ropeType is not null ? "rope_type" : "type";
+        string type = ropeType ?? legacyType ?? (allowTheta ? "default" : throw fields.Fail("rope_type", "the field is missing."));
+        foreach (var property in fields.Element.EnumerateObject())
+            if (!RopeScalingKeys.Contains(property.Name) && !(allowTheta && property.Name == "rope_theta") && property.Value.ValueKind != JsonValueKind.Null)
+                throw fields.Fail(property.Name, $"is not supported for RoPE scaling \"{type}\"; only {string.Join(", ", RopeScalingKeys.Skip(2))} are read.");
+        var kind = type switch
+        {
+            "default" => (RopeScalingType?)null,
+            "linear" => RopeScalingType.Linear,
+            "dynamic" => RopeScalingType.Dynamic,
+            "llama3" => RopeScalingType.Llama3,
+            _ => throw fields.Fail(typeField, $"\"{type}\" is not supported; the RoPE scaling types implemented are linear, dynamic and llama3."),
+        };
+        if (kind is null)
+        {
+            foreach (string key in RopeScalingKeys.Skip(2))
+                if (fields.IsPresent(key)) throw fields.Fail(key, "is not used by the default RoPE.");
+            return null;
+        }
+        double factor = fields.OptionalPositiveDouble("factor") ?? throw fields.Fail("factor", "the field is missing.");
+        double? low = fields.OptionalPositiveDouble("low_freq_factor");
+        double? high = fields.OptionalPositiveDouble("high_freq_factor");
+        int? original = fields.OptionalPositiveInt("original_max_position_embeddings");
+        if (kind == RopeScalingType.Dynamic && original is { } o && o != maxPositions)
+            throw fields.Fail("original_max_position_embeddings", $"{o} differs from max_position_embeddings {maxPositions}; dynamic scaling rescales from max_position_embeddings, as transformers does.");
+        if (kind == RopeScalingType.Dynamic) original = null;
+        var scaling = new RopeScaling(kind.Value, factor, low, high, original);
+        try
+        {
+            scaling.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            string field = e.ParamName switch
+            {
+                nameof(RopeScaling.LowFreqFactor) => "low_freq_factor",
+                nameof(RopeScaling.HighFreqFactor) => "high_freq_factor",
+                nameof(RopeScaling.OriginalMaxPositionEmbeddings) => "original_max_position_embeddings",
+                _ => "factor",
+            };
+            throw fields.Fail(field, e.Message);
+        }
+        return scaling;
+    }
+
+    private static void WriteRopeScaling(Utf8JsonWriter writer, RopeScaling? scaling)
+    {
+        if (scaling is null) { writer.WriteNullValue(); return; }
+        writer.WriteStartObject();
+        writer.WritePropertyName("factor"); writer.WriteRawValue(PythonFloat(scaling.Factor));
+        if (scaling.HighFreqFactor is { } high) { writer.WritePropertyName("high_freq_factor"); writer.WriteRawValue(PythonFloat(high)); }
+        if (scaling.LowFreqFactor is { } low) { writer.WritePropertyName("low_freq_factor"); writer.WriteRawValue(PythonFloat(low)); }
+        if (scaling.OriginalMaxPositionEmbeddings is { } original) writer.WriteNumber("original_max_position_embeddings", original);
+        writer.WriteString("rope_type", scaling.TypeName);
+        writer.WriteEndObject();
     }
 
     /// <summary>Python's <c>repr</c> of a float32 value (shortest digits that round-trip the float32).</summary>

@@ -28,6 +28,45 @@ internal static class CheckpointJson
         return ParseObject(bytes, path);
     }
 
+    /// <summary>Reads the JSON object file at <paramref name="path"/> (a <paramref name="what"/>, for the not-found message)
+    /// and hands its fields to <paramref name="read"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is too long or not a strict JSON object, or <paramref name="read"/> refuses it.</exception>
+    public static T ReadFields<T>(string path, long maxBytes, string what, Func<CheckpointJsonFields, T> read)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{what} '{path}' does not exist.", path);
+        using var document = ReadObject(path, maxBytes);
+        return read(new CheckpointJsonFields(document.RootElement, path));
+    }
+
+    /// <summary>Parses <paramref name="json"/> (named <paramref name="filePath"/> in errors) and hands its fields to <paramref name="read"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a strict JSON object, or <paramref name="read"/> refuses it.</exception>
+    public static T ParseFields<T>(string json, string filePath, Func<CheckpointJsonFields, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = ParseObject(System.Text.Encoding.UTF8.GetBytes(json), filePath);
+        return read(new CheckpointJsonFields(document.RootElement, filePath));
+    }
+
+    /// <summary>A JSON object of <paramref name="fields"/> with keys sorted (ordinal), two-space indentation and a trailing
+    /// newline, as Python's <c>json.dumps(indent=2, sort_keys=True)</c> lays it out (Hugging Face's config files).</summary>
+    public static string SerializeSorted(IEnumerable<(string Key, Action<Utf8JsonWriter> Write)> fields)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, write) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(key);
+                write(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
     /// <summary>Parses <paramref name="json"/> as a JSON object; <paramref name="filePath"/> names it in errors.</summary>
     /// <exception cref="CheckpointFormatException">Not a strict JSON object.</exception>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> json, string filePath) =>

@@ -51,6 +51,8 @@ public sealed class Trainer : IDisposable
         _checkpoints = checkpoints;
         Model = model; Objective = objective; Optimizer = optimizer; _maxGradNorm = maxGradNorm;
         Session = model.CreateTrainingSession(optimizer);
+        TrainableParameterCount = model.TrainableParameterCount();
+        ParameterCount = model.TotalParameterCount();
         _scheduleFactory = scheduleFactory; _logger = logger; _progress = progress; _accumulation = accumulation;
         SpecialTokens = specialTokens;
         _baseLearningRate = optimizer.LearningRate;
@@ -65,6 +67,13 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The model being trained.</summary>
     public ITrainableLanguageModel Model { get; }
+
+    /// <summary>Scalars training updates: the parameters trainable when the session opened (gradients and AdamW
+    /// moments exist for these only).</summary>
+    public long TrainableParameterCount { get; }
+
+    /// <summary>Scalars of every parameter of the model, frozen or not.</summary>
+    public long ParameterCount { get; }
 
     /// <summary>The objective preparing every batch.</summary>
     public ITrainingObjective Objective { get; }
@@ -189,8 +198,8 @@ public sealed class Trainer : IDisposable
             _logger.LogInformation("Resuming at step {Step}, epoch {Epoch}, batch {Batch}", Session.StepCount, startEpoch, startBatch);
         }
         _schedule = _scheduleFactory(_scheduleTotalSteps);
-        _logger.LogInformation("Training {Parameters:N0} parameters with {Objective} on {Examples} examples: {Epochs} epochs × {Batches} batches of {BatchSize}",
-            Model.Parameters.Sum(p => p.ElementCount), Objective.Name, data.Count, epochs, batchesPerEpoch, batchSize);
+        _logger.LogInformation("Training {Trainable:N0} of {Parameters:N0} parameters with {Objective} on {Examples} examples: {Epochs} epochs × {Batches} batches of {BatchSize}",
+            TrainableParameterCount, ParameterCount, Objective.Name, data.Count, epochs, batchesPerEpoch, batchSize);
 
         long tokens = 0;
         var clock = Stopwatch.StartNew();
@@ -253,7 +262,7 @@ public sealed class Trainer : IDisposable
                     {
                         _logger.LogInformation("Stopping early at step {Step}: {Metric} has not improved for {Patience} evaluations (best {Best:G6} at step {BestStep})",
                             result.Step, tracker.Policy.Name, tracker.Policy.Patience, tracker.Best, tracker.BestStep);
-                        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: true, failedSaves);
+                        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: true, failedSaves) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
                     }
                 }
             }
@@ -261,7 +270,7 @@ public sealed class Trainer : IDisposable
             _logger.LogInformation("epoch {Epoch}/{Epochs}: mean loss {Loss:F4}, {TokensPerSecond:N0} tok/s",
                 epoch, epochs, epochLoss / Math.Max(1, epochSteps), tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
         }
-        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: false, failedSaves);
+        return new TrainingReport(losses, objectives, epochsDone, tokens, clock.Elapsed, evaluations, StoppedEarly: false, failedSaves) { TrainableParameters = TrainableParameterCount, TotalParameters = ParameterCount };
     }
 
     /// <summary>Saves a checkpoint under the policy; a failed save throws, or with <see cref="CheckpointSaveFailure.LogAndContinue"/> is logged, counted and gives null.</summary>

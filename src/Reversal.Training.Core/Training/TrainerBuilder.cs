@@ -21,6 +21,7 @@ public sealed class TrainerBuilder
     private int _accumulation = 1;
     private CheckpointPolicy? _checkpoints;
     private string? _resumeFrom;
+    private readonly List<(bool TrainOnly, string[] Patterns)> _freezing = [];
 
     internal TrainerBuilder(ITrainableLanguageModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
 
@@ -126,6 +127,37 @@ public sealed class TrainerBuilder
         return this;
     }
 
+    /// <summary>
+    /// Freezes the model's parameters matching any of <paramref name="patterns"/> (see <see cref="ParameterNamePattern"/>)
+    /// when the trainer is built: they get no gradient buffer and no optimizer state. Applied in call order with
+    /// <see cref="TrainOnly"/>; the model keeps the setting afterwards, as PyTorch's <c>requires_grad_</c> does.
+    /// </summary>
+    /// <exception cref="ArgumentException">No pattern, or an empty one (a pattern matching nothing fails at <see cref="Build"/>).</exception>
+    public TrainerBuilder Freeze(params string[] patterns)
+    {
+        _freezing.Add((false, CheckPatterns(patterns)));
+        return this;
+    }
+
+    /// <summary>
+    /// Trains only the model's parameters matching any of <paramref name="patterns"/> and freezes the rest, when the
+    /// trainer is built (see <see cref="Freeze"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No pattern, or an empty one (a pattern matching nothing fails at <see cref="Build"/>).</exception>
+    public TrainerBuilder TrainOnly(params string[] patterns)
+    {
+        _freezing.Add((true, CheckPatterns(patterns)));
+        return this;
+    }
+
+    private static string[] CheckPatterns(string[] patterns)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        if (patterns.Length == 0) throw new ArgumentException("Give at least one parameter name pattern.", nameof(patterns));
+        foreach (string pattern in patterns) _ = new ParameterNamePattern(pattern);
+        return (string[])patterns.Clone();
+    }
+
     /// <summary>Restores a checkpoint folder when the trainer is built (see <see cref="Trainer.LoadCheckpoint"/>).</summary>
     public TrainerBuilder ResumeFrom(string checkpointDirectory)
     {
@@ -137,6 +169,7 @@ public sealed class TrainerBuilder
     /// <summary>Creates the trainer and opens the model's training session (gradients and optimizer state); with
     /// <see cref="ResumeFrom"/>, restores the checkpoint, validated in full before anything is changed.</summary>
     /// <exception cref="InvalidOperationException">No objective or no special tokens were given.</exception>
+    /// <exception cref="ArgumentException">A <see cref="Freeze"/> or <see cref="TrainOnly"/> pattern matches no parameter, or no parameter is left trainable.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A special token id (<see cref="WithSpecialTokens"/>) is outside the model's vocabulary.</exception>
     /// <exception cref="Serialization.CheckpointFormatException">The checkpoint is not valid or was made for another optimizer
     /// (see <see cref="Trainer.LoadCheckpoint"/>).</exception>
@@ -148,6 +181,11 @@ public sealed class TrainerBuilder
         var special = _specialTokens ?? throw new InvalidOperationException(
             "TrainerBuilder: call WithSpecialTokens(tokenizer.SpecialTokens) (or WithTokenizer(tokenizer)) before Build(): objectives place BOS, EOS, padding and placeholders by the tokenizer's ids.");
         special.EnsureInVocabulary(_model.VocabSize, "the model");
+        foreach (var (trainOnly, patterns) in _freezing)
+        {
+            if (trainOnly) _model.TrainOnly(patterns);
+            else _model.Freeze(patterns);
+        }
         var trainer = new Trainer(_model, _objective, _optimizer.Settings, _optimizer.MaxGradNorm, _schedule,
             _loggerFactory.CreateLogger<Trainer>(), _progress, _seed, special, _accumulation, _checkpoints, _evaluation);
         if (_resumeFrom is null) return trainer;

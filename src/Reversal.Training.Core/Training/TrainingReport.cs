@@ -12,6 +12,12 @@ namespace Reversal.Training;
 public sealed record TrainingReport(IReadOnlyList<double> Losses, IReadOnlyList<string> Objectives, int EpochsCompleted,
     long Tokens, TimeSpan Elapsed, IReadOnlyList<EvaluationRecord> Evaluations, bool StoppedEarly, int FailedCheckpointSaves = 0)
 {
+    /// <summary>Scalars the run updated (the trainable parameters'); 0 when not recorded.</summary>
+    public long TrainableParameters { get; init; }
+
+    /// <summary>Scalars of every parameter of the model, frozen or not; 0 when not recorded.</summary>
+    public long TotalParameters { get; init; }
+
     /// <summary>Optimizer steps taken.</summary>
     public int Steps => Losses.Count;
 

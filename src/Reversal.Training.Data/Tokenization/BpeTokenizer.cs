@@ -164,6 +164,35 @@ public sealed class BpeTokenizer : ITokenizer
     public static BpeTokenizer Load(string path, SpecialTokenIds? specialTokens = null) => BpeTokenizerFile.Load(path, specialTokens);
 
     /// <summary>
+    /// A copy of this tokenizer with <paramref name="tokens"/> added as special added tokens (Hugging Face's
+    /// <c>add_special_tokens</c>): they take the ids <see cref="VocabSize"/>, <see cref="VocabSize"/> + 1, ... in order,
+    /// match literally in raw text (<c>normalized</c> false), are left out by <see cref="Decode"/> when it skips
+    /// special tokens, and are written to <c>tokenizer.json</c>'s <c>added_tokens</c> by <see cref="Save"/>. The
+    /// special ids (<see cref="SpecialTokens"/>) stay as they are. Resize the model to the new <see cref="VocabSize"/>
+    /// (<c>ResizeTokenEmbeddings</c>) before training with them.
+    /// </summary>
+    /// <param name="tokens">The token texts, e.g. <c>[MASK]</c>, <c>[sop]</c>, <c>[eop]</c>.</param>
+    /// <returns>The extended tokenizer (this one is unchanged).</returns>
+    /// <exception cref="ArgumentException">No token, an empty or repeated one, or one already in the vocabulary (the
+    /// message names it and its id).</exception>
+    public BpeTokenizer WithSpecialTokens(params string[] tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Length == 0) throw new ArgumentException("Give at least one token to add.", nameof(tokens));
+        var added = new List<AddedToken>(AddedTokens);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            string token = tokens[i];
+            if (string.IsNullOrEmpty(token)) throw new ArgumentException($"Token {i} is empty.", nameof(tokens));
+            if (!seen.Add(token)) throw new ArgumentException($"Token '{token}' is given twice.", nameof(tokens));
+            if (TokenToId(token) is int existing) throw new ArgumentException($"Token '{token}' is already in the vocabulary with id {existing}.", nameof(tokens));
+            added.Add(new AddedToken(VocabSize + i, token) { Special = true, Normalized = false });
+        }
+        return new BpeTokenizer(Model, added, Normalizer, PreTokenizer, PostProcessor, Decoder, FileInfo, "the extended tokenizer", SpecialTokens, null);
+    }
+
+    /// <summary>
     /// Saves the tokenizer as a Hugging Face <c>tokenizer.json</c> (indented, UTF-8). The file is replaced
     /// atomically: written to a temporary file in the same folder, flushed, then renamed over the target. For a
     /// loaded file, every field this library understands is written back with the same value (unknown fields of

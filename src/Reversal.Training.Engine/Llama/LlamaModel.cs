@@ -36,7 +36,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         Backbone = RegisterModule("model", new LlamaBackbone(config, random));
         if (!config.TieWordEmbeddings)
             _head = RegisterModule("lm_head", new Linear(config.HiddenSize, config.VocabSize, random, config.InitializerRange));
-        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta);
+        Rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeScaling);
     }
 
     /// <summary>
@@ -100,6 +100,21 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
         return model;
     }
 
+    /// <summary>
+    /// A copy of this model with <paramref name="newVocabSize"/> tokens (Hugging Face's <c>resize_token_embeddings</c>):
+    /// the embedding and an untied head gain rows that are the mean of their existing rows; every other weight and every
+    /// existing row is copied, so old tokens keep their logits. See <see cref="FineTuning.TokenEmbeddingResize"/>.
+    /// Parameters of the copy are all trainable.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is smaller than the vocabulary.</exception>
+    public LlamaModel ResizeTokenEmbeddings(int newVocabSize)
+    {
+        var (config, weights) = FineTuning.TokenEmbeddingResize.Resize(Config, ExportWeights(), newVocabSize);
+        var model = new LlamaModel(config);
+        model.ImportWeights(new Dictionary<string, TensorData>(weights, StringComparer.Ordinal));
+        return model;
+    }
+
     /// <summary>The hyper-parameters.</summary>
     public LlamaConfig Config { get; }
 
@@ -157,7 +172,15 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
 
     /// <summary>Every parameter's name, shape and trainability, in state-dict order.</summary>
     public IReadOnlyList<ParameterInfo> ParameterInfos() =>
-        NamedParameters().Select(p => new ParameterInfo(p.Key, p.Value.Shape.ToArray(), Trainable: true)).ToArray();
+        NamedParameters().Select(p => new ParameterInfo(p.Key, p.Value.Shape.ToArray(), p.Value.Trainable)).ToArray();
+
+    /// <inheritdoc />
+    public void SetTrainable(Func<ParameterInfo, bool> isTrainable)
+    {
+        ArgumentNullException.ThrowIfNull(isTrainable);
+        var decisions = NamedParameters().Select(p => (p.Value, isTrainable(new ParameterInfo(p.Key, p.Value.Shape.ToArray(), p.Value.Trainable)))).ToArray();
+        foreach (var (parameter, trainable) in decisions) parameter.Trainable = trainable;
+    }
 
     /// <inheritdoc />
     public float[] Logits(ModelInput input, ReadOnlySpan<int> positions)
@@ -213,7 +236,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     public IDecodingSession StartDecoding(int batchSize, int capacity) => new LlamaDecodingSession(this, batchSize, capacity);
 
     /// <inheritdoc />
-    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new LlamaTrainingSession(this, optimizer);
+    public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new LlamaTrainingSession(this, NamedParameters(), optimizer);
 
     /// <inheritdoc />
     public IReadOnlyList<KeyValuePair<string, TensorData>> ExportWeights() =>

@@ -19,18 +19,28 @@ internal sealed class LlamaTrainingSession : ITrainingSession
     private readonly string[] _names;
     private readonly IReadOnlyList<int>[] _shapes;
 
-    public LlamaTrainingSession(LlamaModel model, AdamWSettings settings)
+    /// <summary>Opens a session over <paramref name="parameters"/> (every parameter of the model, by state-dict name):
+    /// gradients and AdamW moments are kept for the trainable ones only.</summary>
+    /// <exception cref="ArgumentException">No parameter is trainable.</exception>
+    public LlamaTrainingSession(LlamaModel model, IEnumerable<KeyValuePair<string, Parameter>> parameters, AdamWSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         _model = model;
-        var trainable = model.NamedParameters().ToArray();
-        var infos = model.ParameterInfos();
+        var all = parameters.ToArray();
+        foreach (var (_, frozen) in all.Where(p => !p.Value.Trainable)) frozen.Grad = null;
+        var trainable = all.Where(p => p.Value.Trainable).ToArray();
+        if (trainable.Length == 0)
+            throw new ArgumentException($"Every one of the model's {all.Length} parameters is frozen: nothing to train.", nameof(parameters));
         _names = trainable.Select(p => p.Key).ToArray();
         _shapes = trainable.Select(p => p.Value.Shape).ToArray();
+        var decays = trainable.Select(p => settings.Decays(new ParameterInfo(p.Key, p.Value.Shape.ToArray(), Trainable: true))).ToArray();
         _optimizer = new AdamW(trainable.Select(p => p.Value), settings.LearningRate, settings.Beta1, settings.Beta2,
-            settings.Epsilon, settings.WeightDecay, infos.Select(settings.Decays).ToArray());
+            settings.Epsilon, settings.WeightDecay, decays);
     }
+
+    /// <summary>The optimizer (over the trainable parameters only).</summary>
+    public AdamW Optimizer => _optimizer;
 
     public long StepCount => _optimizer.StepCount;
 

@@ -26,6 +26,13 @@ public sealed class Linear : Module
     /// <summary>The weight <c>[out, in]</c>.</summary>
     public Parameter Weight { get; }
 
-    /// <summary><c>[..., in]</c> → <c>[..., out]</c>.</summary>
-    public Tensor Forward(Tensor x) => Functional.Linear(x, Weight);
+    /// <summary>The LoRA adapter attached by <c>LoraModel</c>, or null.</summary>
+    public Lora.LoraAdapter? Adapter { get; internal set; }
+
+    /// <summary><c>[..., in]</c> → <c>[..., out]</c>: <c>x Wᵀ</c>, plus the <see cref="Adapter"/>'s update when one is attached and not merged.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var y = Functional.Linear(x, Weight);
+        return Adapter is { IsMerged: false } adapter ? Functional.Add(y, adapter.Delta(x)) : y;
+    }
 }

@@ -43,8 +43,19 @@ public abstract class Module
     /// <summary>All parameters, in <see cref="NamedParameters"/> order.</summary>
     public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Value);
 
-    /// <summary>Total number of trainable scalars.</summary>
+    /// <summary>Total number of scalars, frozen or not.</summary>
     public long ParameterCount => Parameters().Sum(p => (long)p.Count);
+
+    /// <summary>Number of scalars of the parameters that are <see cref="Parameter.Trainable"/>.</summary>
+    public long TrainableParameterCount => Parameters().Where(p => p.Trainable).Sum(p => (long)p.Count);
+
+    /// <summary>Sets <see cref="Parameter.Trainable"/> on every parameter of this module and its children (PyTorch's
+    /// <c>requires_grad_</c>); returns this module.</summary>
+    public Module SetTrainable(bool trainable)
+    {
+        foreach (var p in Parameters()) p.Trainable = trainable;
+        return this;
+    }
 
     /// <summary>Zeroes every parameter's accumulated gradient.</summary>
     public void ZeroGrad()

@@ -2,7 +2,9 @@ using Reversal.Training.Engine.Tensors;
 
 namespace Reversal.Training.Engine.NN;
 
-/// <summary>A trainable tensor owned by a <see cref="Module"/>: a leaf that always requires grad.</summary>
+/// <summary>
+/// A tensor owned by a <see cref="Module"/>: a leaf that requires grad unless frozen (<see cref="Trainable"/> false).
+/// </summary>
 public sealed class Parameter : Tensor
 {
     /// <summary>Creates a parameter holding a copy of <paramref name="data"/> in storage of its own (never pooled).</summary>
@@ -33,6 +35,20 @@ public sealed class Parameter : Tensor
         var storage = new float[data.Count];
         data.CopyTo(storage);
         return storage;
+    }
+
+    /// <summary>
+    /// Whether training updates this parameter (PyTorch's <c>requires_grad</c>). Freezing releases the gradient buffer;
+    /// a frozen parameter receives no gradient in backward, so optimizers opened afterwards keep no state for it.
+    /// </summary>
+    public bool Trainable
+    {
+        get => RequiresGrad;
+        set
+        {
+            RequiresGrad = value;
+            if (!value) Grad = null;
+        }
     }
 
     /// <summary>Clears the accumulated gradient (sets it to zero, keeping the buffer).</summary>

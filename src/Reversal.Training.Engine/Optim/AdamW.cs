@@ -67,6 +67,9 @@ public sealed class AdamW : Optimizer
     /// <summary>Second moments, one buffer per parameter (for checkpoints).</summary>
     public IReadOnlyList<float[]> SecondMoments => _v;
 
+    /// <summary>Number of float32 state elements held (first plus second moments): twice the optimised parameters' scalars.</summary>
+    public long StateElementCount => _m.Sum(m => (long)m.Length) + _v.Sum(v => (long)v.Length);
+
     /// <inheritdoc />
     /// <remarks>Buffers <c>exp_avg/&lt;name&gt;</c> (first moments) and <c>exp_avg_sq/&lt;name&gt;</c> (second moments), as PyTorch names them.</remarks>
     public override IReadOnlyDictionary<string, float[]> ExportState(IReadOnlyList<string> parameterNames)
@@ -123,7 +126,7 @@ public sealed class AdamW : Optimizer
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
-            if (p.Grad is null) continue;
+            if (p.Grad is null || !p.RequiresGrad) continue;
             var theta = p.AsSpan();
             var g = p.Grad.AsSpan();
             var m = _m[i].AsSpan();

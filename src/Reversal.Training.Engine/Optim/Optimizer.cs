@@ -8,12 +8,18 @@ public abstract class Optimizer
     private double _learningRate;
 
     /// <summary>Creates the optimiser over <paramref name="parameters"/>.</summary>
-    /// <exception cref="ArgumentException">The list is empty or the learning rate is not a positive finite number.</exception>
+    /// <remarks>Pass the trainable parameters only (<c>module.Parameters().Where(p =&gt; p.Trainable)</c>): state is kept for
+    /// every parameter given, so a frozen one is refused rather than given moments it would never use.</remarks>
+    /// <exception cref="ArgumentException">The list is empty or holds a frozen parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative, NaN or infinite.</exception>
     protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToArray();
         if (Parameters.Count == 0) throw new ArgumentException("An optimizer needs at least one parameter.", nameof(parameters));
+        for (int i = 0; i < Parameters.Count; i++)
+            if (!Parameters[i].Trainable)
+                throw new ArgumentException($"Parameter {i} (shape {Tensors.Tensor.FormatShape(Parameters[i].Shape)}) is frozen; pass only trainable parameters to an optimizer.", nameof(parameters));
         LearningRate = learningRate;
     }
 

@@ -15,7 +15,15 @@ internal sealed class TorchLinear : nn.Module<Tensor, Tensor>
 
     public Parameter Weight { get; }
 
-    public override Tensor forward(Tensor x) => nn.functional.linear(x, Weight);
+    /// <summary>The LoRA adapter attached by <c>TorchLoraModel</c>, or null.</summary>
+    public Lora.TorchLoraAdapter? Adapter { get; set; }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (Adapter is not { IsMerged: false } adapter) return nn.functional.linear(x, Weight);
+        using var scope = NewDisposeScope();
+        return nn.functional.linear(x, Weight).add_(adapter.Delta(x)).MoveToOuterDisposeScope();
+    }
 
     protected override void RegisterComponents()
     {

@@ -46,7 +46,7 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
             _head = new TorchLinear(config.HiddenSize, config.VocabSize, device);
             register_module("lm_head", _head);
         }
-        _rope = new TorchRotaryEmbedding(new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta), device);
+        _rope = new TorchRotaryEmbedding(new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeScaling), device);
     }
 
     /// <summary>
@@ -91,6 +91,20 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <exception cref="IOException">Writing failed (the previous checkpoint, if any, is intact).</exception>
     public void Save(string directory, SaveOptions? options = null) => HuggingFaceCheckpoint.Save(directory, Config, ExportWeights(), options);
 
+    /// <summary>
+    /// A new model on the same device with <paramref name="newVocabSize"/> tokens: the embedding and an untied head gain
+    /// rows that are the mean of their existing rows, everything else is copied (see
+    /// <see cref="FineTuning.TokenEmbeddingResize"/>); the same result as our engine's <c>LlamaModel.ResizeTokenEmbeddings</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is smaller than the vocabulary.</exception>
+    public TorchLlama ResizeTokenEmbeddings(int newVocabSize)
+    {
+        var (config, weights) = FineTuning.TokenEmbeddingResize.Resize(Config, ExportWeights(), newVocabSize);
+        var model = new TorchLlama(config, Device);
+        model.ImportWeights(new Dictionary<string, TensorData>(weights, StringComparer.Ordinal));
+        return model;
+    }
+
     /// <summary>The hyper-parameters.</summary>
     public LlamaConfig Config { get; }
 
@@ -99,6 +113,9 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
 
     /// <summary>How BICO and prefix-bidirectional attention is computed (both exact; default <see cref="PolicyAttention.DefaultFormulation"/>).</summary>
     public BicoAttentionFormulation BicoFormulation { get; set; } = PolicyAttention.DefaultFormulation;
+
+    /// <summary>The decoder stack (for the LoRA wrapper, which attaches adapters to its projections).</summary>
+    internal TorchLlamaBackbone Backbone => _backbone;
 
     /// <summary>The RoPE tables on <see cref="Device"/>.</summary>
     public TorchRotaryEmbedding Rope => _rope;
@@ -201,6 +218,25 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <inheritdoc />
     public IReadOnlyList<ParameterInfo> Parameters =>
         named_parameters().Select(p => new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray(), p.parameter.requires_grad)).ToArray();
+
+    /// <inheritdoc />
+    /// <remarks>Sets each parameter's <c>requires_grad</c>; a frozen parameter's <c>grad</c> is released.</remarks>
+    public void SetTrainable(Func<ParameterInfo, bool> isTrainable)
+    {
+        ArgumentNullException.ThrowIfNull(isTrainable);
+        var parameters = named_parameters().ToArray();
+        var decisions = parameters.Select(p => isTrainable(new ParameterInfo(p.name, p.parameter.shape.Select(d => (int)d).ToArray(), p.parameter.requires_grad))).ToArray();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var parameter = parameters[i].parameter;
+            parameter.requires_grad = decisions[i];
+            if (!decisions[i] && parameter.grad is { } grad)
+            {
+                parameter.grad = null;
+                grad.Dispose();
+            }
+        }
+    }
 
     /// <inheritdoc />
     public ITrainingSession CreateTrainingSession(AdamWSettings optimizer) => new TorchLlamaTrainingSession(this, optimizer);

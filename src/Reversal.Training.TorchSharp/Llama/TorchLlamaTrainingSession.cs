@@ -1,8 +1,10 @@
+using Reversal.Training.Models;
 using Reversal.Training.Objectives;
 using Reversal.Training.Serialization;
 using Reversal.Training.TorchSharp.Batches;
 using Reversal.Training.TorchSharp.Optim;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Reversal.Training.TorchSharp.Llama;
@@ -19,14 +21,24 @@ internal sealed class TorchLlamaTrainingSession : ITrainingSession
     private readonly IReadOnlyList<IReadOnlyList<int>> _shapes;
 
     public TorchLlamaTrainingSession(TorchLlama model, AdamWSettings settings)
+        : this(model, model.named_parameters().Select(p => (p.name, p.parameter)).ToArray(), settings)
+    {
+    }
+
+    /// <summary>A session over <paramref name="parameters"/> (every parameter of the model, by state-dict name, adapters
+    /// included): gradients and AdamW moments for the ones with <c>requires_grad</c> only.</summary>
+    /// <exception cref="ArgumentException">No parameter is trainable.</exception>
+    public TorchLlamaTrainingSession(TorchLlama model, IReadOnlyList<(string Name, Parameter Parameter)> parameters, AdamWSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         _model = model;
-        var infos = model.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToArray();
-        _optimizer = new TorchAdamW(trainable.Select(p => (p.name, p.parameter, settings.Decays(infos[p.name]))), settings);
-        _shapes = trainable.Select(p => (IReadOnlyList<int>)infos[p.name].Shape).ToArray();
+        var trainable = parameters.Where(p => p.Parameter.requires_grad).ToArray();
+        if (trainable.Length == 0)
+            throw new ArgumentException($"Every one of the model's {parameters.Count} parameters is frozen: nothing to train.", nameof(parameters));
+        var infos = trainable.Select(p => new ParameterInfo(p.Name, p.Parameter.shape.Select(d => (int)d).ToArray(), Trainable: true)).ToArray();
+        _optimizer = new TorchAdamW(trainable.Select((p, i) => (p.Name, p.Parameter, settings.Decays(infos[i]))), settings);
+        _shapes = infos.Select(i => i.Shape).ToArray();
     }
 
     public long StepCount => _optimizer.StepCount;

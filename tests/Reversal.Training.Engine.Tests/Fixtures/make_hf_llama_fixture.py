@@ -116,8 +116,15 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def forward(w, cfg, ids):
-    """Logits [B, T, V] in float32, following transformers' LlamaForCausalLM (eager attention, causal mask)."""
+def forward(w, cfg, ids, linear=None):
+    """Logits [B, T, V] in float32, following transformers' LlamaForCausalLM (eager attention, causal mask).
+
+    linear(h, name) computes the projection whose weight is w[name] (default h @ w[name].T); the PEFT LoRA reference
+    (make_peft_lora_fixture.py) passes one that adds its adapters.
+    """
+    if linear is None:
+        def linear(h, name):
+            return h @ w[name].T
     ids = torch.tensor(ids, dtype=torch.long)
     b, t = ids.shape
     heads, kv_heads, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["hidden_size"]
@@ -134,9 +141,9 @@ def forward(w, cfg, ids):
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
         h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-        q = (h @ w[p + "self_attn.q_proj.weight"].T).view(b, t, heads, hd).transpose(1, 2)
-        k = (h @ w[p + "self_attn.k_proj.weight"].T).view(b, t, kv_heads, hd).transpose(1, 2)
-        v = (h @ w[p + "self_attn.v_proj.weight"].T).view(b, t, kv_heads, hd).transpose(1, 2)
+        q = linear(h, p + "self_attn.q_proj.weight").view(b, t, heads, hd).transpose(1, 2)
+        k = linear(h, p + "self_attn.k_proj.weight").view(b, t, kv_heads, hd).transpose(1, 2)
+        v = linear(h, p + "self_attn.v_proj.weight").view(b, t, kv_heads, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         k = k[:, :, None].expand(b, kv_heads, n_rep, t, hd).reshape(b, heads, t, hd)  # repeat_kv
@@ -144,9 +151,9 @@ def forward(w, cfg, ids):
         scores = q @ k.transpose(2, 3) / math.sqrt(hd) + mask
         probs = torch.softmax(scores, dim=-1)
         attended = (probs @ v).transpose(1, 2).reshape(b, t, heads * hd)
-        x = x + attended @ w[p + "self_attn.o_proj.weight"].T
+        x = x + linear(attended, p + "self_attn.o_proj.weight")
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
-        x = x + (F.silu(h @ w[p + "mlp.gate_proj.weight"].T) * (h @ w[p + "mlp.up_proj.weight"].T)) @ w[p + "mlp.down_proj.weight"].T
+        x = x + linear(F.silu(linear(h, p + "mlp.gate_proj.weight")) * linear(h, p + "mlp.up_proj.weight"), p + "mlp.down_proj.weight")
     x = rms_norm(x, w["model.norm.weight"], eps)
     head = w["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else w["lm_head.weight"]
     return x @ head.T

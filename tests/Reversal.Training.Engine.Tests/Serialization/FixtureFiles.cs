@@ -43,13 +43,19 @@ internal static class FixtureFiles
     /// Runs the Python reference script with <paramref name="arguments"/> and returns its stdout; ignores the test
     /// when <c>/usr/bin/python3</c> with torch is not available.
     /// </summary>
-    public static string RunPythonReference(params string[] arguments)
+    public static string RunPythonReference(params string[] arguments) => RunPythonScript("make_hf_llama_fixture.py", arguments);
+
+    /// <summary>
+    /// Runs the fixtures folder's Python <paramref name="script"/> with <paramref name="arguments"/> and returns its
+    /// stdout; ignores the test when <c>/usr/bin/python3</c> with torch is not available.
+    /// </summary>
+    public static string RunPythonScript(string script, params string[] arguments)
     {
         const string python = "/usr/bin/python3";
         if (!File.Exists(python)) Assert.Ignore($"{python} is not available.");
         var (probeCode, _, _) = Run(python, ["-c", "import torch, numpy"]);
         if (probeCode != 0) Assert.Ignore("Python's torch or numpy is not available.");
-        var (code, stdout, stderr) = Run(python, [Path.Combine(Root(), "make_hf_llama_fixture.py"), .. arguments]);
+        var (code, stdout, stderr) = Run(python, [Path.Combine(Root(), script), .. arguments]);
         Assert.That(code, Is.EqualTo(0), () => $"python reference failed:\n{stderr}");
         return stdout;
     }

@@ -137,11 +137,11 @@ public class LlamaConfigJsonTests
     }
 
     [Test]
-    public void Rope_scaling_is_refused_as_unsupported()
+    public void Rope_scaling_of_an_unimplemented_type_is_refused_by_name()
     {
         var json = Valid();
-        json["rope_scaling"] = JsonNode.Parse("{\"rope_type\": \"llama3\", \"factor\": 8.0}");
-        Refused(json, "rope_scaling", "not supported", "llama3");
+        json["rope_scaling"] = JsonNode.Parse("{\"rope_type\": \"yarn\", \"factor\": 8.0}");
+        Refused(json, "rope_scaling.rope_type", "not supported", "yarn");
     }
 
     [Test]
@@ -195,11 +195,11 @@ public class LlamaConfigJsonTests
         TinyLlama.Create(1).Save(temp.Path);
         string path = Path.Combine(temp.Path, "config.json");
         var json = JsonNode.Parse(System.IO.File.ReadAllText(path))!.AsObject();
-        json["rope_scaling"] = JsonNode.Parse("{\"type\": \"linear\", \"factor\": 2.0}");
+        json["rope_scaling"] = JsonNode.Parse("{\"type\": \"ntk-by-parts\", \"factor\": 2.0}");
         System.IO.File.WriteAllText(path, json.ToJsonString());
 
         var ex = Assert.Throws<CheckpointFormatException>(() => LlamaModel.Load(temp.Path))!;
         Assert.That(ex.FilePath, Is.EqualTo(path));
-        Assert.That(ex.Field, Is.EqualTo("rope_scaling"));
+        Assert.That(ex.Field, Is.EqualTo("rope_scaling.type"));
     }
 }

@@ -68,11 +68,14 @@ public static class TrainingCheckpoint
         // float32 always, so resuming is exact.
         var weights = trainer.Model.ExportWeights().ToList();
         var optimizerState = trainer.Session.ExportOptimizerState();
+        var adapter = (trainer.Model as FineTuning.ILoraModel)?.ExportAdapter();
         long expected = SafeTensorsCheckpoint.EstimateBytes(weights, SafeTensorsDtype.Float32)
-                        + SafeTensorsCheckpoint.EstimateBytes(optimizerState, SafeTensorsDtype.Float32) + 64L * state.Losses.Count;
+                        + SafeTensorsCheckpoint.EstimateBytes(optimizerState, SafeTensorsDtype.Float32) + 64L * state.Losses.Count
+                        + (adapter is null ? 0 : SafeTensorsCheckpoint.EstimateBytes(adapter, SafeTensorsDtype.Float32));
         using (var staging = CheckpointStaging.Begin(final, expected))
         {
             HuggingFaceCheckpoint.Stage(staging, trainer.Model.Config, weights, new SaveOptions { StreamInterceptor = StreamInterceptor });
+            if (adapter is not null) FineTuning.PeftAdapter.Stage(staging, (FineTuning.ILoraModel)trainer.Model, adapter, StreamInterceptor);
             staging.StageFile(OptimizerFileName, stream => SafeTensorsWriter.Write(stream, optimizerState), StreamInterceptor);
             staging.StageFile(StateFileName, stream => stream.Write(TrainerStateJson.Serialize(state)), StreamInterceptor);
             BeforeCommit?.Invoke(staging.StagingDirectory);
@@ -117,11 +120,13 @@ public static class TrainingCheckpoint
             throw new CheckpointFormatException(statePath, "optimizer", $"written for {state.Optimizer}, but the trainer uses {trainer.Session.OptimizerName}.");
 
         var (_, weights) = HuggingFaceCheckpoint.Read(directory);
+        var adapter = ReadAdapter(directory, trainer.Model);
         string optimizerPath = System.IO.Path.Combine(directory, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new CheckpointFormatException(optimizerPath, null, "the file is missing.");
         var moments = OptimizerStateFile.Read(optimizerPath, trainer.Model.Parameters.Where(parameter => parameter.Trainable).ToList());
 
         trainer.Model.ImportWeights(weights); // all or nothing
+        if (adapter is not null) ((FineTuning.ILoraModel)trainer.Model).ImportAdapter(adapter);
         try
         {
             trainer.Session.ImportOptimizerState(moments, state.Step);
@@ -132,6 +137,27 @@ public static class TrainingCheckpoint
             throw new CheckpointFormatException(optimizerPath, null, e.Message);
         }
         return state;
+    }
+
+    /// <summary>
+    /// The adapter of a LoRA run's checkpoint (PEFT files beside the model), validated against the trainer's LoRA model;
+    /// null for a model without adapters, which refuses a checkpoint that has them.
+    /// </summary>
+    private static Dictionary<string, TensorData>? ReadAdapter(string directory, Models.ITrainableLanguageModel model)
+    {
+        string configPath = System.IO.Path.Combine(directory, FineTuning.PeftAdapterConfigJson.FileName);
+        if (model is not FineTuning.ILoraModel lora)
+        {
+            if (File.Exists(configPath))
+                throw new CheckpointFormatException(configPath, null, "the checkpoint was written by a LoRA run, but the trainer's model has no adapters; apply the same LoRA config first.");
+            return null;
+        }
+        if (!File.Exists(configPath))
+            throw new CheckpointFormatException(configPath, null, "the file is missing: the trainer's model has LoRA adapters, but the checkpoint has none.");
+        var (config, tensors) = FineTuning.PeftAdapter.Read(directory, model.Config);
+        if (!config.Equals(lora.Lora))
+            throw new CheckpointFormatException(configPath, null, $"the adapter (r = {config.Rank}, alpha = {config.Alpha}, targets {string.Join(",", config.TargetModules)}) differs from the model's (r = {lora.Lora.Rank}, alpha = {lora.Lora.Alpha}, targets {string.Join(",", lora.Lora.TargetModules)}).");
+        return tensors;
     }
 
     private static void Prune(string root, int keepLast)
