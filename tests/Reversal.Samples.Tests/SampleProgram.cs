@@ -5,17 +5,6 @@ namespace Reversal.Samples.Tests;
 /// <summary>A built program of the repository (demo, samples, benchmark app), run in a child process.</summary>
 internal static class SampleProgram
 {
-    /// <summary>The built dll of <paramref name="project"/> (e.g. <c>samples/Reversal.Demo</c>), in this test run's configuration.</summary>
-    public static string Dll(string project)
-    {
-        string testDirectory = TestContext.CurrentContext.TestDirectory;               // .../tests/X.Tests/bin/{Configuration}/net10.0
-        string configuration = Directory.GetParent(testDirectory)!.Parent!.Name == "bin" ? Directory.GetParent(testDirectory)!.Name : "Debug";
-        string name = Path.GetFileName(project);
-        string dll = Path.Combine(RepositoryRoot.Find(), project, "bin", configuration, "net10.0", name + ".dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll} was not built");
-        return dll;
-    }
-
     /// <summary>Runs <paramref name="project"/>'s program with <paramref name="arguments"/>; returns its exit code and everything it printed.</summary>
     public static (int ExitCode, string Output) Run(string project, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
     {
@@ -24,7 +13,7 @@ internal static class SampleProgram
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? RepositoryRoot.Find(),
         };
-        start.ArgumentList.Add(Dll(project));
+        start.ArgumentList.Add(RepositoryRoot.BuiltProgram(project));
         foreach (string a in arguments) start.ArgumentList.Add(a);
         start.Environment["NO_COLOR"] = "1";
         start.Environment["COLUMNS"] = "200";

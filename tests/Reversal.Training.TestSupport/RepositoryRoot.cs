@@ -35,4 +35,18 @@ public static class RepositoryRoot
         Assert.That(Directory.Exists(path), Is.True, $"folder {path}");
         return path;
     }
+
+    /// <summary>
+    /// The built program of a sibling project (e.g. <c>samples/Reversal.Demo</c> →
+    /// <c>samples/Reversal.Demo/bin/{configuration}/net10.0/Reversal.Demo.dll</c>), in the configuration these tests were
+    /// built in; fails the test when it was not built.
+    /// </summary>
+    public static string BuiltProgram(string project)
+    {
+        string testDirectory = TestContext.CurrentContext.TestDirectory;               // .../tests/X.Tests/bin/{Configuration}/net10.0
+        string configuration = Directory.GetParent(testDirectory)!.Parent!.Name == "bin" ? Directory.GetParent(testDirectory)!.Name : "Debug";
+        string dll = Path.Combine(Find(), project, "bin", configuration, "net10.0", Path.GetFileName(project) + ".dll");
+        Assert.That(File.Exists(dll), Is.True, $"{dll} was not built");
+        return dll;
+    }
 }

@@ -14,12 +14,7 @@ internal static class TrainingTargetProcess
     /// <summary>Starts the target on <paramref name="root"/>; with <paramref name="epochs"/> it ends on its own and honours stop signals.</summary>
     public static Process Start(string root, int? epochs = null)
     {
-        string testDirectory = TestContext.CurrentContext.TestDirectory;               // .../tests/X.Tests/bin/{Configuration}/net10.0
-        string configuration = Directory.GetParent(testDirectory)!.Parent!.Name == "bin"
-            ? Directory.GetParent(testDirectory)!.Name
-            : "Debug";
-        string target = Path.Combine(RepositoryRoot.Find(), "tests", "Reversal.CheckpointKillTarget", "bin", configuration, "net10.0", "Reversal.CheckpointKillTarget.dll");
-        Assert.That(File.Exists(target), Is.True, $"{target} was not built");
+        string target = RepositoryRoot.BuiltProgram("tests/Reversal.CheckpointKillTarget");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
