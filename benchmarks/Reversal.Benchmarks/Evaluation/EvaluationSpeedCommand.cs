@@ -60,24 +60,28 @@ public static class EvaluationSpeedCommand
         Console.WriteLine($"Data: {data ?? "generated (Berglund data not found)"}; {dataset.TestSplits.Values.Sum(s => Math.Min(s.Count, rows ?? int.MaxValue)):N0} test rows, " +
                           $"vocabulary {tokenizer.VocabSize:N0}, Tiny model, {threads} threads, best of {repeat}");
 
-        (double Seconds, ReversalCurseResult Result) Measure(int decodingBatch)
+        (double Seconds, ReversalCurseResult Result, StageTimes Stages) Measure(int decodingBatch)
         {
             var evaluator = new ReversalCurseEvaluator(model, tokenizer, new ReversalCurseEvaluatorOptions { MaxPerSplit = rows, DecodingBatchSize = decodingBatch });
             double best = double.MaxValue;
             ReversalCurseResult? result = null;
+            StageTimes? bestStages = null;
             for (int i = 0; i < repeat; i++)
             {
+                var stages = new StageTimes();
                 var clock = Stopwatch.StartNew();
-                result = evaluator.Evaluate(dataset, decoders, null, cancellationToken);
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+                result = evaluator.Evaluate(dataset, decoders, new InlineProgress<EvaluationProgress>(stages.Observe), cancellationToken);
+                stages.Stop();
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (seconds < best) (best, bestStages) = (seconds, stages);
             }
-            return (best, result!);
+            return (best, result!, bestStages!);
         }
 
         var before = Measure(1);
-        Console.WriteLine($"one row at a time:       {before.Seconds,8:F2} s");
+        Console.WriteLine($"one row at a time:       {before.Seconds,8:F2} s   ({before.Stages})");
         var after = Measure(batch);
-        Console.WriteLine($"batched ({batch} rows):      {after.Seconds,8:F2} s");
+        Console.WriteLine($"batched ({batch} rows):      {after.Seconds,8:F2} s   ({after.Stages})");
         bool same = before.Result.Splits.Zip(after.Result.Splits).All(p => Same(p.First, p.Second));
         Console.WriteLine($"speed-up: {before.Seconds / after.Seconds:F2}x; results identical: {(same ? "yes" : "NO")}");
         return same ? 0 : 1;
