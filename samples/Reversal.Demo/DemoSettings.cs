@@ -1,3 +1,5 @@
+using Reversal.Samples.ReversalCurse;
+
 namespace Reversal.Demo;
 
 /// <summary>The demo's command-line settings.</summary>

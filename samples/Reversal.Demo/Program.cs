@@ -1,20 +1,21 @@
 using System.CommandLine;
 using Reversal.Demo;
 using Reversal.Samples.Common;
+using Reversal.Samples.ReversalCurse;
 using Reversal.Training;
 using Spectre.Console;
 
 using var signals = new StopSignals();
 var data = new Option<string?>("--data") { Description = "A Berglund-layout folder (all_prompts_train.jsonl + the four *_prompts_test.jsonl) instead of generated data." };
 var entities = new Option<string?>("--entities") { Description = "Berglund data: the folder with names.txt and descriptions.txt that entity-preserving objectives read (default: <data>/../templates when it exists)." };
-var objectives = new Option<string>("--objectives") { Description = ObjectiveCatalog.Help(), DefaultValueFactory = _ => "ntp,bico,abi" };
+var objectives = ObjectiveCatalog.CreateOption("ntp,bico,abi");
 var epochs = new Option<int>("--epochs") { Description = "Epochs over the training file per objective.", DefaultValueFactory = _ => 25 }.AtLeast(1);
 var preset = new Option<string>("--preset") { Description = "Model preset: tiny (d128, 4 layers) or small (d256, 6 layers).", DefaultValueFactory = _ => "tiny" };
-preset.AcceptOnlyFromAmong("tiny", "small");
+preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
 var seeds = new Option<string>("--seeds", "--seed") { Description = "Seed, or comma-separated seeds (e.g. 1,2,3), for data generation, initialisation, data order and objective randomness; several seeds add a mean ± spread comparison.", DefaultValueFactory = _ => "1" };
 var threads = new Option<int>("--threads") { Description = "Compute threads.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
 var backend = new Option<string>("--backend") { Description = "Engine: native (our CPU engine, no native dependency) or torch (TorchSharp / LibTorch 2.10).", DefaultValueFactory = _ => "native" };
-backend.AcceptOnlyFromAmong("native", "torch");
+backend.AcceptOnlyFromAmong([.. ModelFactory.Backends]);
 var device = new Option<string>("--device") { Description = "TorchSharp device for --backend torch: cpu, cuda, cuda:1, ...", DefaultValueFactory = _ => "cpu" };
 var output = new Option<string?>("--out") { Description = "Folder that receives results.md, results.json, report.html, the trained models (models/<objective>), the tokenizer and the generated data." };
 var evaluate = new Option<string?>("--evaluate") { Description = "Evaluate the models a previous run saved with --out DIR (on the chosen --backend) instead of training." };
@@ -32,13 +33,7 @@ var root = new RootCommand("Reversal-curse demo: trains a from-scratch Llama per
 };
 root.SetAction((parse, cancellationToken) =>
 {
-    var names = parse.GetValue(objectives)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    var unknown = names.Where(n => !ObjectiveCatalog.Names.Contains(n)).ToArray();
-    if (names.Length == 0 || unknown.Length > 0 || names.Distinct().Count() != names.Length)
-    {
-        AnsiConsole.MarkupLine($"[red]--objectives: unknown or repeated objective(s) {Markup.Escape(string.Join(", ", unknown))}; choose each at most once from {string.Join(", ", ObjectiveCatalog.Names)}.[/]");
-        return Task.FromResult(2);
-    }
+    var names = ObjectiveCatalog.ParseList(parse.GetValue(objectives)!);
     if (parse.GetValue(checkpointEvery) is not null && parse.GetValue(output) is null)
     {
         AnsiConsole.MarkupLine("[red]--checkpoint-every needs --out DIR: the checkpoints are written there.[/]");

@@ -1,4 +1,5 @@
 using Reversal.Samples.Common;
+using Reversal.Samples.ReversalCurse;
 using System.Diagnostics;
 using Reversal.Demo.Comparison;
 using Reversal.Training;
@@ -48,18 +49,15 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
             var dataset = LoadData(seed, folder);
             // The tokenizer sees the training text only: test prompts may hold words it never saw (encoded as <unk>).
             var texts = dataset.Train.Select(r => r.Prompt + " " + r.Completion);
-            var tokenizer = WordTokenizer.Fit(texts, new WordTokenizerOptions
-            {
-                AdditionalSpecialTokens = [.. BlankInfillingTokens.TokenTexts, RandomSegmentReversal.SeparatorTokenText],
-            });
+            var tokenizer = WordTokenizer.Fit(texts, new WordTokenizerOptions { AdditionalSpecialTokens = ObjectiveCatalog.SpecialTokenTexts });
             if (folder is not null) tokenizer.Save(Path.Combine(folder, TokenizerFileName));
             var entities = LoadEntities(dataset);
             var examples = entities is null
                 ? PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train)
                 : PromptCompletionEncoder.EncodeAll(tokenizer, dataset.Train, entities);
             int longest = examples.Max(e => e.Length);
-            var config = CreateConfig(tokenizer.VocabSize, ContextFor(longest));
-            var context = CreateContext(tokenizer);
+            var config = ModelPresets.Config(settings.Preset, tokenizer.VocabSize, longest);
+            var context = CatalogContext.For(tokenizer);
             console.MarkupLine($"[grey]seed {seed}: {dataset.Train.Count:N0} training rows, vocabulary {tokenizer.VocabSize:N0}, longest example {longest} tokens; " +
                                $"{settings.Preset} model ({config.HiddenSize}d, {config.NumHiddenLayers} layers), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Threads} threads, {Markup.Escape(factory.Describe())}[/]");
             if (entities is not null) DescribeEntities(examples);
@@ -79,7 +77,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
                     var task = tasks[name];
                     task.StartTask();
                     var entry = ObjectiveCatalog.Find(name);
-                    var record = folder is null ? null : RunStore.TryLoad(folder, name, seed, runSettings);
+                    var record = folder is null ? null : RunRecord.TryLoad(folder, name, seed, runSettings);
                     TrainingReport? training = null;
                     if (record is not null)
                     {
@@ -95,9 +93,9 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
                         record = new RunRecord
                         {
                             Objective = name, Seed = seed, Settings = runSettings, FinalLoss = training.FinalLoss,
-                            TrainSeconds = training.Elapsed.TotalSeconds, TokensPerSecond = training.TokensPerSecond, Splits = RunRecord.SplitsOf(result),
+                            TrainSeconds = training.Elapsed.TotalSeconds, TokensPerSecond = training.TokensPerSecond, Splits = SplitRecord.ListOf(result),
                         };
-                        if (folder is not null) RunStore.Save(folder, record);
+                        if (folder is not null) RunStore.Save(folder, name, record);
                         Done(task, $"{name,-4} done: final loss {training.FinalLoss:F3}, {training.TokensPerSecond:N0} tok/s, trained in {training.Elapsed.TotalSeconds:F0} s");
                     }
                     report.Add(name, record.ToResult(), training);
@@ -130,7 +128,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         var clock = Stopwatch.StartNew();
         var tokenizer = WordTokenizer.Load(Path.Combine(saved, TokenizerFileName));
         var dataset = settings.DataDirectory is string data ? ReversalCurseDataset.Load(data) : ReversalCurseDataset.Load(Path.Combine(saved, "data"));
-        var context = CreateContext(tokenizer);
+        var context = CatalogContext.For(tokenizer);
         console.MarkupLine($"Evaluating the models saved in [blue]{Markup.Escape(saved)}[/] on the {Markup.Escape(factory.Describe())}");
         var report = new ReversalCurseReport();
         WithProgressBars(tasks =>
@@ -208,10 +206,6 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     private string? SeedFolder(int seed) => settings.OutputDirectory is not string output ? null
         : settings.Seeds.Count == 1 ? output : Path.Combine(output, $"seed-{seed}");
 
-    private static CatalogContext CreateContext(ITokenizer tokenizer) => new(
-        BlankInfillingTokens.From(tokenizer.TokenToId), tokenizer.SpecialTokens, TokenizerWordBoundaries.For(tokenizer),
-        tokenizer.TokenToId(RandomSegmentReversal.SeparatorTokenText));
-
     private ReversalCurseDataset LoadData(int seed, string? folder)
     {
         if (settings.DataDirectory is string directory)
@@ -232,12 +226,7 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
     private EntityLexicon? LoadEntities(ReversalCurseDataset dataset)
     {
         if (dataset is GeneratedReversalCurseDataset generated) return ReversalCurseEntities.Of(generated.People);
-        string? folder = settings.EntitiesDirectory;
-        if (folder is null && settings.DataDirectory is string data)
-        {
-            string sibling = Path.GetFullPath(Path.Combine(data, ReversalCurseEntities.BerglundTemplatesRelativeToData));
-            if (Directory.Exists(sibling)) folder = sibling;
-        }
+        string? folder = settings.EntitiesDirectory ?? (settings.DataDirectory is string data ? ReversalCurseEntities.BerglundTemplatesBeside(data) : null);
         if (folder is null) return null;
         console.MarkupLine($"Entities: names and descriptions from [blue]{Markup.Escape(folder)}[/]");
         return ReversalCurseEntities.LoadBerglund(folder);
@@ -248,16 +237,6 @@ internal sealed class ReversalCurseDemo(DemoSettings settings, IAnsiConsole cons
         int two = examples.Count(e => e.EntitySpans.Count >= 2), one = examples.Count(e => e.EntitySpans.Count == 1);
         console.MarkupLine($"[grey]entity spans: {two:N0} training rows with two or more (name and description), {one:N0} with one, {examples.Length - two - one:N0} with none[/]");
     }
-
-    private LlamaConfig CreateConfig(int vocab, int context) => settings.Preset switch
-    {
-        "tiny" => LlamaConfig.Tiny(vocab) with { MaxPositionEmbeddings = context },
-        "small" => LlamaConfig.Small(vocab) with { MaxPositionEmbeddings = context },
-        _ => throw new ArgumentException($"Unknown preset '{settings.Preset}'; choose tiny or small."),
-    };
-
-    /// <summary>Room for the longest example after blank infilling (each span adds a [MASK] and a [sop]/[eop] pair) or segment reversal (a [REV] between segments).</summary>
-    private static int ContextFor(int longest) => Math.Max(64, 2 * longest);
 
     /// <summary>
     /// Trains one objective; with <c>--out</c> and <c>--checkpoint-every N</c> it checkpoints to

@@ -7,7 +7,7 @@ namespace Reversal.Samples.Tests;
 public class OptionValidationTests
 {
     private const string Demo = "samples/Reversal.Demo", Lema = "samples/Reversal.Lema", Reverse = "samples/Reversal.ReverseModelling",
-        Benchmarks = "benchmarks/Reversal.Benchmarks";
+        FineTuning = "samples/Reversal.FineTuning", Benchmarks = "benchmarks/Reversal.Benchmarks";
 
     public static IEnumerable<TestCaseData> BadValues()
     {
@@ -28,6 +28,14 @@ public class OptionValidationTests
             yield return Case(Lema, [option, bad], option);
         foreach (var (option, bad) in new[] { ("--docs", "39"), ("--epochs", "0"), ("--threads", "0") })
             yield return Case(Reverse, [option, bad], option);
+        foreach (var (option, bad) in new[]
+                 {
+                     ("--threads", "0"), ("--people", "1"), ("--templates", "0"), ("--batch-size", "0"), ("--pretrain-epochs", "0"),
+                     ("--pretrain-lr", "-1"), ("--pretrain-lr", "NaN"), ("--lora-rank", "0"), ("--lora-alpha", "0"), ("--lora-alpha", "Infinity"),
+                     ("--lora-lr", "0"), ("--lora-lr", "11"), ("--lora-epochs", "0"), ("--full-lr", "0"), ("--full-epochs", "0"),
+                     ("--eval-max", "0"), ("--decode-batch", "0"), ("--lora-epochs", "many"),
+                 })
+            yield return Case(FineTuning, [option, bad], option);
         foreach (var (command, option, bad) in new[]
                  {
                      ("compare", "--threads", "0"), ("compare", "--steps", "0"), ("compare", "--attention-runs", "0"),
@@ -61,5 +69,16 @@ public class OptionValidationTests
         (exitCode, output) = SampleProgram.Run(Demo, ["--seeds", "1,x"]);
         Assert.That(exitCode, Is.Not.Zero);
         Assert.That(output, Does.Contain("--seeds"));
+    }
+
+    [Test]
+    public void The_fine_tuning_experiment_refuses_an_unknown_objective_or_mode()
+    {
+        var (exitCode, output) = SampleProgram.Run(FineTuning, ["--objectives", "ntp,ntp"]);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("--objectives"));
+        (exitCode, output) = SampleProgram.Run(FineTuning, ["--finetune", "half"]);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(output, Does.Contain("--finetune").And.Contain("half"));
     }
 }

@@ -1,3 +1,4 @@
+using Reversal.Samples.ReversalCurse;
 using Reversal.Training.Evaluation.ReversalCurse;
 
 namespace Reversal.Demo.Comparison;
@@ -14,25 +15,14 @@ internal sealed record RunRecord
     public required IReadOnlyList<SplitRecord> Splits { get; init; }
 
     /// <summary>The evaluator's result for this run, rebuilt from the record.</summary>
-    public ReversalCurseResult ToResult() => new(Splits.Select(s => new SplitResult
-    {
-        Split = s.Split, TargetKind = s.TargetKind, Count = s.Count, Candidates = s.Candidates,
-        Greedy = s.Greedy, Rank1 = s.Rank1, Chance = s.Chance,
-    }));
+    public ReversalCurseResult ToResult() => SplitRecord.ToResult(Splits);
 
-    /// <summary>The split records of an evaluator result.</summary>
-    public static IReadOnlyList<SplitRecord> SplitsOf(ReversalCurseResult result) =>
-        result.Splits.Select(s => new SplitRecord(s.Split, s.TargetKind, s.Count, s.Candidates, s.Rank1, s.Chance,
-            new Dictionary<string, double>(s.Greedy, StringComparer.Ordinal))).ToArray();
+    /// <summary>The saved run of <paramref name="objective"/> in <paramref name="folder"/> (<see cref="RunStore"/>), or null when there is none.</summary>
+    /// <exception cref="InvalidOperationException">A saved run exists but was made with other settings or another seed
+    /// (reusing it would mix incomparable numbers), or the file is not a run record.</exception>
+    public static RunRecord? TryLoad(string folder, string objective, int seed, RunSettings settings) =>
+        RunStore.TryLoad<RunRecord>(folder, objective, record =>
+            record.Objective != objective || record.Seed != seed ? $"holds another run than '{objective}' with seed {seed}; delete it or use another --out."
+            : record.Settings != settings ? $"was made with other settings ({record.Settings}) than this run ({settings}); use another --out."
+            : null);
 }
-
-/// <summary>One split of a <see cref="RunRecord"/>: fractions in 0..1.</summary>
-/// <param name="Split">Split name (e.g. <c>p2d_reverse</c>).</param>
-/// <param name="TargetKind">Whether the answers are names or descriptions.</param>
-/// <param name="Count">Rows scored.</param>
-/// <param name="Candidates">Distinct completions rank@1 chose among.</param>
-/// <param name="Rank1">Rank@1 accuracy.</param>
-/// <param name="Chance">1 / candidates.</param>
-/// <param name="Greedy">Greedy accuracy per decoder name.</param>
-internal sealed record SplitRecord(string Split, TargetKind TargetKind, int Count, int Candidates, double Rank1, double Chance,
-    IReadOnlyDictionary<string, double> Greedy);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Reversal.Samples.ReversalCurse;
 using Reversal.Training.Data.ReversalCurse;
 using Reversal.Training.Evaluation.Reports;
 using Reversal.Training.IO;

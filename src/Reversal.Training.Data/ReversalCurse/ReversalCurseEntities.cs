@@ -40,12 +40,36 @@ public static class ReversalCurseEntities
     /// <exception cref="InvalidDataException">A list has no entries.</exception>
     public static EntityLexicon LoadBerglund(string templatesDirectory)
     {
+        var names = LoadBerglundNames(templatesDirectory);
+        var descriptions = ReadList(Path.Combine(templatesDirectory, BerglundDescriptionsFile)).Select(d => d.TrimEnd('.').TrimEnd());
+        return new EntityLexicon(names.Concat(descriptions).Where(e => e.Length > 0));
+    }
+
+    /// <summary>
+    /// Loads the names the Berglund data set was generated from (<see cref="BerglundNamesFile"/> in
+    /// <paramref name="templatesDirectory"/>, blank lines skipped), e.g. for <see cref="ReversalCursePeople.Identify"/>.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The list is missing.</exception>
+    /// <exception cref="InvalidDataException">The list has no entries.</exception>
+    public static IReadOnlyList<string> LoadBerglundNames(string templatesDirectory)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(templatesDirectory);
         if (!Directory.Exists(templatesDirectory))
             throw new DirectoryNotFoundException($"Berglund templates folder '{templatesDirectory}' was not found.");
-        var names = ReadList(Path.Combine(templatesDirectory, BerglundNamesFile));
-        var descriptions = ReadList(Path.Combine(templatesDirectory, BerglundDescriptionsFile)).Select(d => d.TrimEnd('.').TrimEnd());
-        return new EntityLexicon(names.Concat(descriptions).Where(e => e.Length > 0));
+        return Array.AsReadOnly(ReadList(Path.Combine(templatesDirectory, BerglundNamesFile)));
+    }
+
+    /// <summary>
+    /// The folder with the Berglund entity lists beside a data folder in the Berglund layout
+    /// (<c>{dataDirectory}/</c><see cref="BerglundTemplatesRelativeToData"/>, full path), or null when it does not exist.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="dataDirectory"/> is null, empty or blank.</exception>
+    public static string? BerglundTemplatesBeside(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        string sibling = Path.GetFullPath(Path.Combine(dataDirectory, BerglundTemplatesRelativeToData));
+        return Directory.Exists(sibling) ? sibling : null;
     }
 
     private static string[] ReadList(string path)

@@ -1,7 +1,7 @@
 using Reversal.Training.Generation;
 using Reversal.Training.Objectives;
 
-namespace Reversal.Demo;
+namespace Reversal.Samples.ReversalCurse;
 
 /// <summary>One row of the <see cref="ObjectiveCatalog"/>: a name, what it trains, and how its models are decoded.</summary>
 /// <param name="Name">The name <c>--objectives</c> accepts.</param>
@@ -9,7 +9,7 @@ namespace Reversal.Demo;
 /// <param name="Create">Builds the objective (a fresh instance per run).</param>
 /// <param name="InfillDecoding">Also score GLM infill decoding (models trained with blank infilling).</param>
 /// <param name="NeedsEntities">The objective reads entity spans (the data's names and descriptions).</param>
-internal sealed record CatalogEntry(string Name, string Description, Func<CatalogContext, ITrainingObjective> Create,
+public sealed record CatalogEntry(string Name, string Description, Func<CatalogContext, ITrainingObjective> Create,
     bool InfillDecoding = false, bool NeedsEntities = false)
 {
     /// <summary>Causal greedy decoding, plus infill decoding for blank-infilling models.</summary>

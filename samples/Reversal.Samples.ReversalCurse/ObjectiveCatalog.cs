@@ -1,12 +1,14 @@
+using System.CommandLine;
 using Reversal.Training.Objectives;
 
-namespace Reversal.Demo;
+namespace Reversal.Samples.ReversalCurse;
 
 /// <summary>
-/// Every objective and recipe the demo trains, by name: one table of name → objective, decoders and description.
-/// Short names are the recipe each paper trains; <c>+</c> joins combinations; <c>-only</c> is an objective on its own.
+/// Every objective and recipe the reversal-curse samples train, by name: one table of name → objective, decoders and
+/// description. Short names are the recipe each paper trains; <c>+</c> joins combinations; <c>-only</c> is an objective
+/// on its own.
 /// </summary>
-internal static class ObjectiveCatalog
+public static class ObjectiveCatalog
 {
     /// <summary>Longest random segment (in words) of <c>rt-segment</c>.</summary>
     public const int SegmentWords = 5;
@@ -43,11 +45,47 @@ internal static class ObjectiveCatalog
 
     public static IReadOnlyList<string> Names { get; } = Entries.Select(e => e.Name).ToArray();
 
+    /// <summary>The special tokens the catalogue's objectives need in the tokenizer: GLM's [MASK], [sop], [eop] and the [REV] separator.</summary>
+    public static IReadOnlyList<string> SpecialTokenTexts { get; } = [.. BlankInfillingTokens.TokenTexts, RandomSegmentReversal.SeparatorTokenText];
+
+    /// <summary>Parses a comma-separated <c>--objectives</c> value: catalogue names, each at most once, in the given order.</summary>
+    /// <exception cref="FormatException">The list is empty, or names an unknown objective or one twice; the message names the option and the catalogue.</exception>
+    public static IReadOnlyList<string> ParseList(string list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !Names.Contains(n)).ToArray();
+        if (names.Length == 0 || unknown.Length > 0 || names.Distinct().Count() != names.Length)
+            throw new FormatException($"--objectives: unknown or repeated objective(s) {string.Join(", ", unknown)}; choose each at most once from {string.Join(", ", Names)}.");
+        return names;
+    }
+
     /// <summary>The entry named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such entry.</exception>
     public static CatalogEntry Find(string name) =>
         Entries.FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"Unknown objective '{name}'; choose from {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>
+    /// The <c>--objectives</c> option: a comma-separated list of catalogue names, checked by <see cref="ParseList"/> when
+    /// the command line is parsed, so a bad list is refused before any work, naming the option.
+    /// </summary>
+    public static Option<string> CreateOption(string defaultList)
+    {
+        var option = new Option<string>("--objectives") { Description = Help(), DefaultValueFactory = _ => defaultList };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                ParseList(result.GetValueOrDefault<string>());
+            }
+            catch (FormatException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
 
     /// <summary>The <c>--help</c> text: one line per entry.</summary>
     public static string Help() =>
