@@ -45,20 +45,20 @@ public class AttentionBenchmarks
 
     /// <summary>Allocates inputs on the chosen engine.</summary>
     [GlobalSetup]
-    public void Setup()
+    public void Setup() => (_run, _owned) = Create(Engine, T, Policy, AttentionWorkload.Batch);
+
+    /// <summary>
+    /// Sets both engines to 2 threads and allocates one attention workload on <paramref name="engine"/>; returns its
+    /// forward + backward and what to dispose afterwards (the LibTorch tensors; null for ours).
+    /// </summary>
+    internal static (Action Run, IDisposable? Owned) Create(Implementation engine, int length, AttentionKind policy, int batch)
     {
         Compute.MaxThreads = 2;
         LibTorchBenchmark.UseThreads(2);
-        if (Engine == Implementation.Native)
-        {
-            var workload = new AttentionWorkload(T, Policy);
-            _run = workload.Run;
-            return;
-        }
-        var formulation = Engine == Implementation.LibTorchTwoScoreMatrices ? BicoAttentionFormulation.TwoScoreMatrices : BicoAttentionFormulation.ConcatenatedKeys;
-        var torchWorkload = new TorchAttentionWorkload(T, Policy, formulation);
-        _owned = torchWorkload;
-        _run = torchWorkload.Run;
+        if (engine == Implementation.Native) return (new AttentionWorkload(length, policy, batch).Run, null);
+        var formulation = engine == Implementation.LibTorchTwoScoreMatrices ? BicoAttentionFormulation.TwoScoreMatrices : BicoAttentionFormulation.ConcatenatedKeys;
+        var torchWorkload = new TorchAttentionWorkload(length, policy, formulation, batch);
+        return (torchWorkload.Run, torchWorkload);
     }
 
     /// <summary>Frees LibTorch tensors.</summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Reversal.Training.Engine.Kernels;
 using Reversal.Training.Randomness;
@@ -68,36 +66,16 @@ public class GemmBenchmarks
             int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Adds the <see cref="GflopsColumn"/> to the default configuration.</summary>
+    /// <summary>Adds a GFLOP/s column (2·M·N·K over the mean time, M×K×N read from the Shape parameter) to the default configuration.</summary>
     private sealed class GflopsConfig : ManualConfig
     {
-        public GflopsConfig() => AddColumn(new GflopsColumn());
-    }
+        public GflopsConfig() => AddColumn(new GflopsColumn(Flops, "2·M·N·K / mean"));
 
-    /// <summary>GFLOP/s of a GEMM benchmark case: <c>2·M·N·K</c> over the mean time, M×K×N read from the Shape parameter.</summary>
-    private sealed class GflopsColumn : IColumn
-    {
-        public string Id => nameof(GflopsColumn);
-        public string ColumnName => "GFLOP/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Billions of floating-point operations per second (2·M·N·K / mean)";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        private static double? Flops(BenchmarkCase benchmarkCase)
         {
-            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (mean is not double ns || ns <= 0 || benchmarkCase.Parameters["Shape"] is not string shape) return "-";
+            if (benchmarkCase.Parameters["Shape"] is not string shape) return null;
             var (m, k, n) = ParseShape(shape);
-            return (2.0 * m * n * k / ns).ToString("F1", CultureInfo.InvariantCulture);
+            return 2.0 * m * n * k;
         }
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 }

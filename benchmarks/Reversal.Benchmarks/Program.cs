@@ -11,10 +11,11 @@ namespace Reversal.Benchmarks;
 /// Entry point.
 /// <list type="bullet">
 /// <item><c>dotnet run -c Release --project benchmarks/Reversal.Benchmarks -- --filter *Attention* --job short</c>:
-/// BenchmarkDotNet (GEMM, attention on both engines, train step).</item>
-/// <item><c>... -- compare --out DIR</c>: this library against LibTorch 2.10 (TorchSharp, same process) and the
-/// PyTorch 1.13 script in one run: ratios on the console and in <c>DIR/compare.json</c>. <c>compare --help</c> lists
-/// the options.</item>
+/// BenchmarkDotNet (GEMM, attention and long-context attention on both engines, train step, decoding on both engines,
+/// the FMA peak).</item>
+/// <item><c>... -- compare --out DIR [--rows GROUPS]</c>: this library against LibTorch 2.10 (TorchSharp, same process)
+/// and the PyTorch 1.13 script in one run: ratios on the console and in <c>DIR/compare.json</c>. <c>compare --help</c>
+/// lists the options and the groups.</item>
 /// <item><c>... -- eval-speed [--rows N] [--repeat R]</c>: reversal-curse evaluation of the Berglund test splits one row
 /// at a time vs batched, with the ratio.</item>
 /// <item><c>... -- soak --minutes 20 --out DIR</c>: a long Small-preset run with checkpoints, memory and step time
@@ -23,7 +24,7 @@ namespace Reversal.Benchmarks;
 /// </summary>
 public static class Program
 {
-    /// <summary>Dispatches to the compare command (and its attention child process) or to BenchmarkDotNet.</summary>
+    /// <summary>Dispatches to the commands (compare with its hidden attention child and busy process, eval-speed, soak) or to BenchmarkDotNet.</summary>
     public static int Main(string[] args)
     {
         var root = new RootCommand("Reversal.Training benchmarks: compare, eval-speed and soak; any other arguments go to BenchmarkDotNet.");

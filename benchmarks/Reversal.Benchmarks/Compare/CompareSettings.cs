@@ -7,4 +7,9 @@ namespace Reversal.Benchmarks.Compare;
 /// <param name="AttentionRuns">Timed attention calls per measurement.</param>
 /// <param name="PyTorchScript">The PyTorch 1.13 peer script, or null to skip that peer.</param>
 /// <param name="LibTorch">Whether to run the LibTorch (TorchSharp) peer.</param>
-public sealed record CompareSettings(string Output, int Threads, int Steps, int AttentionRuns, string? PyTorchScript, bool LibTorch);
+/// <param name="Groups">The measurement groups to run (<see cref="CompareGroups"/>).</param>
+/// <param name="FmaThreads">Threads of the FMA-peak measurement.</param>
+/// <param name="FmaIterations">Loop iterations per thread of one FMA-peak run.</param>
+/// <param name="DecodeRuns">Timed decoding runs per measurement (the median is reported).</param>
+public sealed record CompareSettings(string Output, int Threads, int Steps, int AttentionRuns, string? PyTorchScript, bool LibTorch,
+    IReadOnlySet<string> Groups, int FmaThreads, int FmaIterations, int DecodeRuns);

@@ -32,9 +32,9 @@ public static class OurBenchmark
     /// Attention forward + backward in this process: mean milliseconds over <paramref name="runs"/> after one warm-up, and
     /// the growth of the process's peak resident set (VmHWM) from after q, k, v exist to the end, in MB, as the peer does.
     /// </summary>
-    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, int runs)
+    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, int runs, int batch = AttentionWorkload.Batch)
     {
-        var workload = new AttentionWorkload(length, kind);
+        var workload = new AttentionWorkload(length, kind, batch);
         GC.Collect();
         double before = PeakResidentMegabytes();
         workload.Run();

@@ -28,9 +28,10 @@ public static class LibTorchBenchmark
     }
 
     /// <summary>Attention forward + backward: mean milliseconds over <paramref name="runs"/> after one warm-up, and the growth of the peak resident set in MB.</summary>
-    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, BicoAttentionFormulation formulation, int runs)
+    public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, BicoAttentionFormulation formulation, int runs,
+        int batch = AttentionWorkload.Batch)
     {
-        using var workload = new TorchAttentionWorkload(length, kind, formulation);
+        using var workload = new TorchAttentionWorkload(length, kind, formulation, batch);
         double before = OurBenchmark.PeakResidentMegabytes();
         workload.Run();
         var clock = Stopwatch.StartNew();

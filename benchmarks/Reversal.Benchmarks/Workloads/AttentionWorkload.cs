@@ -8,31 +8,31 @@ using Reversal.Training.Engine.Tensors;
 namespace Reversal.Benchmarks.Workloads;
 
 /// <summary>
-/// Forward + backward of one attention call with RoPE inside, at B4 H8 hd64 like the peer's <c>bench_attention</c>:
-/// q, k, v <c>[4, T, 8·64]</c> requiring grad, loss = sum of the output.
+/// Forward + backward of one attention call with RoPE inside, at B4 H8 hd64 like the peer's <c>bench_attention</c>
+/// (or another batch, e.g. B1 for long context): q, k, v <c>[B, T, 8·64]</c> requiring grad, loss = sum of the output.
 /// </summary>
 public sealed class AttentionWorkload
 {
-    /// <summary>Batch, heads and head size of the peer's benchmark.</summary>
+    /// <summary>Batch (the default), heads and head size of the peer's benchmark.</summary>
     public const int Batch = 4, Heads = 8, HeadDim = 64;
 
     private readonly Tensor _q, _k, _v;
     private readonly AttentionContext _context;
 
-    /// <summary>Allocates q, k, v and the context for sequence length <paramref name="length"/>.</summary>
-    public AttentionWorkload(int length, AttentionKind kind)
+    /// <summary>Allocates q, k, v and the context for <paramref name="batch"/> rows of <paramref name="length"/> tokens.</summary>
+    public AttentionWorkload(int length, AttentionKind kind, int batch = Batch)
     {
         var random = new SeededRandom(0);
-        _q = Tensor.Normal(random, 0, 1, Batch, length, Heads * HeadDim).RequireGrad();
-        _k = Tensor.Normal(random, 0, 1, Batch, length, Heads * HeadDim).RequireGrad();
-        _v = Tensor.Normal(random, 0, 1, Batch, length, Heads * HeadDim).RequireGrad();
-        var positions = new int[Batch * length];
+        _q = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
+        _k = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
+        _v = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
+        var positions = new int[batch * length];
         for (int i = 0; i < positions.Length; i++) positions[i] = i % length;
         var policy = kind switch
         {
             AttentionKind.Causal => AttentionMaskPolicy.Causal,
             AttentionKind.Bico => AttentionMaskPolicy.Bico,
-            _ => AttentionMaskPolicy.PrefixBidirectional(Enumerable.Repeat(length * 3 / 4, Batch).ToArray()),
+            _ => AttentionMaskPolicy.PrefixBidirectional(Enumerable.Repeat(length * 3 / 4, batch).ToArray()),
         };
         _context = new AttentionContext(Heads, Heads, new RotaryEmbedding(HeadDim, length), policy, positions, keyMask: null);
     }

@@ -9,7 +9,7 @@ namespace Reversal.Benchmarks.Workloads;
 
 /// <summary>
 /// The LibTorch side of <see cref="AttentionWorkload"/>: forward + backward of <see cref="PolicyAttention"/> (RoPE
-/// inside, as ours) at B4 H8 hd64, q, k, v <c>[4, 8, T, 64]</c> requiring grad, loss = sum of the output. Causal takes
+/// inside, as ours) at B4 (or another batch) H8 hd64, q, k, v <c>[B, 8, T, 64]</c> requiring grad, loss = sum of the output. Causal takes
 /// the fused <c>scaled_dot_product_attention</c> with <c>is_causal</c>; BICO and prefix take the given formulation.
 /// </summary>
 public sealed class TorchAttentionWorkload : IDisposable
@@ -19,10 +19,10 @@ public sealed class TorchAttentionWorkload : IDisposable
     private readonly TorchRotaryEmbedding _rope;
     private readonly BicoAttentionFormulation _formulation;
 
-    /// <summary>Allocates q, k, v, the batch's masks and the rotary tables for sequence length <paramref name="length"/>.</summary>
-    public TorchAttentionWorkload(int length, AttentionKind kind, BicoAttentionFormulation formulation)
+    /// <summary>Allocates q, k, v, the batch's masks and the rotary tables for <paramref name="batch"/> rows of <paramref name="length"/> tokens.</summary>
+    public TorchAttentionWorkload(int length, AttentionKind kind, BicoAttentionFormulation formulation, int batch = AttentionWorkload.Batch)
     {
-        const int batch = AttentionWorkload.Batch, heads = AttentionWorkload.Heads, headDim = AttentionWorkload.HeadDim;
+        const int heads = AttentionWorkload.Heads, headDim = AttentionWorkload.HeadDim;
         _formulation = formulation;
         var generator = new Generator(0);
         _q = randn([batch, heads, length, headDim], generator: generator).requires_grad_();

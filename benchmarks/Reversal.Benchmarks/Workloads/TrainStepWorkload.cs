@@ -35,8 +35,7 @@ public sealed class TrainStepWorkload : IDisposable
     /// <param name="engine">Which engine trains.</param>
     public TrainStepWorkload(Preset preset, string objective, BenchmarkEngine engine = BenchmarkEngine.Native)
     {
-        (int vocab, int length, int batch) = preset == Preset.Tiny ? (1024, 64, 32) : (4096, 128, 16);
-        var config = (preset == Preset.Tiny ? LlamaConfig.Tiny(vocab) : LlamaConfig.Small(vocab)) with { MaxPositionEmbeddings = length + 1 };
+        var (config, length, batch) = Shape(preset);
         ITrainableLanguageModel model = engine == BenchmarkEngine.Native
             ? LlamaModel.Create(config, seed: 0)
             : _torchModel = TorchLlama.Create(config, seed: 0, TorchSharp.torch.CPU);
@@ -53,10 +52,39 @@ public sealed class TrainStepWorkload : IDisposable
         _batch = Enumerable.Range(0, batch).Select(_ =>
         {
             var ids = new int[length + 1];
-            for (int t = 0; t < ids.Length; t++) ids[t] = 4 + random.NextInt(vocab - 4);
+            for (int t = 0; t < ids.Length; t++) ids[t] = 4 + random.NextInt(config.VocabSize - 4);
             return new TokenSequence(ids);
         }).ToArray();
         TokensPerStep = batch * length;
+    }
+
+    /// <summary>The preset's architecture with <paramref name="vocabSize"/> token ids (positions: the preset's default).</summary>
+    public static LlamaConfig Architecture(Preset preset, int vocabSize) =>
+        preset == Preset.Tiny ? LlamaConfig.Tiny(vocabSize) : LlamaConfig.Small(vocabSize);
+
+    /// <summary>The model (with room for T + 1 positions), T and B of a preset's train step.</summary>
+    public static (LlamaConfig Config, int Length, int Batch) Shape(Preset preset)
+    {
+        (int vocab, int length, int batch) = preset == Preset.Tiny ? (1024, 64, 32) : (4096, 128, 16);
+        return (Architecture(preset, vocab) with { MaxPositionEmbeddings = length + 1 }, length, batch);
+    }
+
+    /// <summary>
+    /// <see cref="ModelFlops.TrainStep"/> of one step: NTP feeds T tokens per row under a causal mask, BICO the whole
+    /// row of T + 1 tokens under a bidirectional one; "bico-mix" is the mean of the two (its expected step).
+    /// </summary>
+    public static double ModelFlopsPerStep(Preset preset, string objective)
+    {
+        var (config, length, batch) = Shape(preset);
+        double ntp = ModelFlops.TrainStep(config, batch, length, causal: true);
+        double bico = ModelFlops.TrainStep(config, batch, length + 1, causal: false);
+        return objective switch
+        {
+            "ntp" => ntp,
+            "bico" => bico,
+            "bico-mix" => (ntp + bico) / 2,
+            _ => throw new ArgumentException($"Unknown objective '{objective}'.", nameof(objective)),
+        };
     }
 
     /// <summary>Token positions per step as the peer counts them (B·T).</summary>
