@@ -39,14 +39,22 @@ public static class Program
         }
         // Only the commands listen for stop signals: BenchmarkDotNet keeps the runtime's own Ctrl+C handling.
         using var listening = signals = new StopSignals();
+        int code;
         try
         {
-            return CommandLineHost.InvokeAsync(root, args, signals).GetAwaiter().GetResult();
+            code = CommandLineHost.InvokeAsync(root, args, signals).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("Stopped before the measurement finished: nothing was written. Run the command again to measure.");
-            return signals.ExitCode ?? 130;
+            code = 1;
         }
+        // System.CommandLine turns an action's OperationCanceledException into exit code 1 without a word; a command that
+        // stops on its own (soak writes what it measured) returns the signal's code itself.
+        if (code == 1 && signals.ExitCode is int stopped)
+        {
+            Console.Error.WriteLine("Stopped before the measurement finished: nothing was written. Run the command again to measure.");
+            return stopped;
+        }
+        return code;
     }
 }
