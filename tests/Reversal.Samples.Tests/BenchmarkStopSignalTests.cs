@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Reversal.Samples.Tests;
 
 /// <summary>
@@ -14,16 +12,9 @@ public sealed class BenchmarkStopSignalTests
     public void Sigterm_during_eval_speed_exits_143_and_says_nothing_was_written()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Ignore("POSIX signals only.");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot.Find(),
-        };
-        start.ArgumentList.Add(RepositoryRoot.BuiltProgram("benchmarks/Reversal.Benchmarks"));
-        // Generated data (no --data lookup surprises) and enough repeats to still be running when the signal comes.
-        foreach (string a in new[] { "eval-speed", "--rows", "2", "--repeat", "100000", "--threads", "1" }) start.ArgumentList.Add(a);
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
+        // Two rows per split keep the set-up short; enough repeats keep it running when the signal comes.
+        using var process = BuiltProgramProcess.Start("benchmarks/Reversal.Benchmarks", ["eval-speed", "--rows", "2", "--repeat", "100000", "--threads", "1"],
+            environment: new Dictionary<string, string> { ["NO_COLOR"] = "1" });
         var stderr = process.StandardError.ReadToEndAsync();
         // The first line ("Data: ...") comes once the model exists and evaluation is about to start.
         string? first = process.StandardOutput.ReadLine();
@@ -31,7 +22,7 @@ public sealed class BenchmarkStopSignalTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         Thread.Sleep(500);
         Assert.That(process.HasExited, Is.False, "eval-speed finished before it could be stopped");
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        BuiltProgramProcess.Signal(process, 15);
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);

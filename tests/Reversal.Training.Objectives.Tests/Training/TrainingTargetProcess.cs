@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
 
@@ -14,15 +13,8 @@ internal static class TrainingTargetProcess
     /// <summary>Starts the target on <paramref name="root"/>; with <paramref name="epochs"/> it ends on its own and honours stop signals.</summary>
     public static Process Start(string root, int? epochs = null)
     {
-        string target = RepositoryRoot.BuiltProgram("tests/Reversal.CheckpointKillTarget");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        start.ArgumentList.Add(target);
-        start.ArgumentList.Add(root);
-        if (epochs is int e) start.ArgumentList.Add(e.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Process.Start(start)!;
+        string[] arguments = epochs is int e ? [root, e.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [root];
+        return BuiltProgramProcess.Start("tests/Reversal.CheckpointKillTarget", arguments, workingDirectory: Environment.CurrentDirectory);
     }
 
     /// <summary>A trainer with the target's model shape and optimizer, for loading its checkpoints.</summary>
@@ -36,11 +28,5 @@ internal static class TrainingTargetProcess
         .Build();
 
     /// <summary>Sends a POSIX signal (2: SIGINT, 15: SIGTERM) to <paramref name="process"/>.</summary>
-    public static void Signal(Process process, int signal)
-    {
-        if (Kill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+    public static void Signal(Process process, int signal) => BuiltProgramProcess.Signal(process, signal);
 }
