@@ -4,14 +4,19 @@ namespace Reversal.Training.Engine.Attention;
 /// The layout of one decoding step over a batch of rows with a KV cache: row b contributes <c>NewCounts[b]</c> new
 /// tokens (0 for a row that is padding or finished this step), packed row after row into one <c>[N, ·]</c> matrix, so
 /// the projections of every row run as one GEMM. A new token of row b sits at cache index (and position)
-/// <c>CachedLengths[b] + i</c>.
+/// <c>CachedLengths[b] + i</c>; its position id is that index unless the step is given explicit positions.
 /// </summary>
 internal sealed class DecodingStep
 {
     /// <summary>Creates the layout from the cached lengths before the step and the new tokens per row.</summary>
+    /// <param name="cachedLengths">Tokens each row holds before the step, <c>[B]</c>.</param>
+    /// <param name="newCounts">New tokens per row, <c>[B]</c>.</param>
+    /// <param name="capacity">Tokens a row can hold.</param>
+    /// <param name="positions">Position id of every packed new token <c>[N]</c>, already checked against the context;
+    /// null: each token's cache index.</param>
     /// <exception cref="ArgumentException">The arrays differ in length, a count is negative, or a row would exceed
     /// <paramref name="capacity"/>.</exception>
-    public DecodingStep(int[] cachedLengths, int[] newCounts, int capacity)
+    public DecodingStep(int[] cachedLengths, int[] newCounts, int capacity, int[]? positions = null)
     {
         if (cachedLengths.Length != newCounts.Length)
             throw new ArgumentException($"{cachedLengths.Length} cached lengths for {newCounts.Length} rows.", nameof(newCounts));
@@ -30,6 +35,12 @@ internal sealed class DecodingStep
         NewCounts = newCounts;
         TokenCount = total;
         LongestRow = longest;
+        if (positions is not null)
+        {
+            if (positions.Length != total) throw new ArgumentException($"{positions.Length} position ids for {total} new tokens.", nameof(positions));
+            Positions = positions;
+            return;
+        }
         Positions = new int[total];
         for (int b = 0; b < rows; b++)
             for (int i = 0; i < newCounts[b]; i++) Positions[RowStarts[b] + i] = cachedLengths[b] + i;

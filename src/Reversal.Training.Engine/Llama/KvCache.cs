@@ -48,9 +48,35 @@ public sealed class KvCache
 
     internal CachedKeyValues this[int layer] => _layers[layer];
 
-    /// <summary>The layout of a step that appends <paramref name="newCounts"/>[b] tokens to row b.</summary>
+    /// <summary>The layout of a step that appends <paramref name="newCounts"/>[b] tokens to row b, at the given
+    /// position ids (null: their cache indices).</summary>
     /// <exception cref="ArgumentException">A row would exceed the capacity.</exception>
-    internal DecodingStep Plan(int[] newCounts) => new((int[])_lengths.Clone(), newCounts, Capacity);
+    internal DecodingStep Plan(int[] newCounts, int[]? positions = null) => new((int[])_lengths.Clone(), newCounts, Capacity, positions);
+
+    /// <summary>True once every layer keeps the sine-negated rotation of its keys too.</summary>
+    internal bool KeepsMirroredKeys => _layers.Length > 0 && _layers[0].KeysMirrored is not null;
+
+    /// <summary>Every layer also keeps its keys with the sine-negated rotation from now on (before the first token).</summary>
+    internal void KeepMirroredKeys()
+    {
+        foreach (var layer in _layers) layer.EnableMirroredKeys();
+    }
+
+    /// <summary>Row <paramref name="target"/> becomes a copy of row <paramref name="source"/> (its cached tokens, in
+    /// every layer).</summary>
+    internal void CopyRow(int source, int target)
+    {
+        foreach (var layer in _layers) layer.CopyRow(source, target, _lengths[source]);
+        _lengths[target] = _lengths[source];
+    }
+
+    /// <summary>Forgets the tokens of row <paramref name="row"/> after its first <paramref name="length"/>.</summary>
+    internal void Truncate(int row, int length)
+    {
+        if ((uint)length > (uint)_lengths[row])
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"Row {row} holds {_lengths[row]} tokens.");
+        _lengths[row] = length;
+    }
 
     /// <summary>Records that every layer now holds the step's new tokens.</summary>
     internal void Commit(DecodingStep step)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Reversal.Training.Attention;
 using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Models;
 
@@ -5,16 +7,18 @@ namespace Reversal.Training.Engine.Llama;
 
 /// <summary>
 /// Incremental decoding of a batch of rows on our engine: one <see cref="KvCache"/> of B rows, and one forward per
-/// <see cref="Append"/> over the kept tokens of every row packed together, so each projection is one GEMM over all rows.
-/// Padding entries are neither computed, cached nor positioned; every row decodes exactly (bit for bit) as it would
-/// alone. See <see cref="IDecodingSession"/>.
+/// call over the kept tokens of every row packed together, so each projection is one GEMM over all rows. Padding
+/// entries are neither computed, cached nor positioned; every row decodes exactly (bit for bit) as it would alone.
+/// See <see cref="IDecodingSession"/>; as an <see cref="IPrefixDecodingSession"/> it also decodes after a
+/// bidirectional prefix (GLM infilling), keeping the keys' mirrored rotation in the cache.
 /// </summary>
-internal sealed class LlamaDecodingSession : IDecodingSession
+internal sealed class LlamaDecodingSession : IPrefixDecodingSession
 {
     private readonly LlamaModel _model;
     private readonly KvCache _cache;
     private readonly float[] _lastLogits;
     private readonly bool[] _hasLogits;
+    private AttentionMaskPolicy? _policy;
 
     public LlamaDecodingSession(LlamaModel model, int batchSize, int capacity)
     {
@@ -34,16 +38,48 @@ internal sealed class LlamaDecodingSession : IDecodingSession
 
     public int Length(int row) => _cache.RowLength(row);
 
-    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep = default)
+    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep = default) => Feed(Pack(ids, keep, default));
+
+    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
+    {
+        if (positions.Length != ids.Length)
+            throw new ArgumentException($"{positions.Length} position ids for {ids.Length} ids.", nameof(positions));
+        return Feed(Pack(ids, keep, positions));
+    }
+
+    public float[] Prefill(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions, IReadOnlyList<int> prefixLengths)
+    {
+        ArgumentNullException.ThrowIfNull(prefixLengths);
+        for (int b = 0; b < BatchSize; b++)
+            if (_cache.RowLength(b) > 0)
+                throw new InvalidOperationException($"Prefill must be the session's first call; row {b} already holds {_cache.RowLength(b)} tokens.");
+        if (prefixLengths.Count != BatchSize)
+            throw new ArgumentException($"{prefixLengths.Count} prefix lengths for {BatchSize} rows.", nameof(prefixLengths));
+        if (positions.Length != ids.Length)
+            throw new ArgumentException($"{positions.Length} position ids for {ids.Length} ids.", nameof(positions));
+        var packed = Pack(ids, keep, positions);
+        for (int b = 0; b < BatchSize; b++)
+            if (prefixLengths[b] < 0 || prefixLengths[b] > packed.Counts[b])
+                throw new ArgumentException($"Row {b} has a prefix of {prefixLengths[b]} tokens but {packed.Counts[b]} kept tokens.", nameof(prefixLengths));
+        _cache.KeepMirroredKeys();
+        _policy = AttentionMaskPolicy.PrefixBidirectional(prefixLengths);
+        return Feed(packed);
+    }
+
+    /// <summary>New tokens of one call, packed row after row without padding.</summary>
+    private sealed record PackedColumns(List<int> Ids, int[] Counts, int[]? Positions);
+
+    private PackedColumns Pack(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
     {
         int rows = BatchSize;
         if (ids.IsEmpty || ids.Length % rows != 0)
             throw new ArgumentException($"{ids.Length} ids do not form [{rows}, n] new columns.", nameof(ids));
         if (!keep.IsEmpty && keep.Length != ids.Length)
             throw new ArgumentException($"The keep mask has {keep.Length} entries for {ids.Length} ids.", nameof(keep));
-        int columns = ids.Length / rows, vocab = _model.Config.VocabSize;
+        int columns = ids.Length / rows, vocab = _model.Config.VocabSize, context = _model.Config.MaxPositionEmbeddings;
         var counts = new int[rows];
         var packed = new List<int>(ids.Length);
+        var packedPositions = positions.IsEmpty ? null : new List<int>(ids.Length);
         for (int b = 0; b < rows; b++)
         {
             for (int c = 0; c < columns; c++)
@@ -52,6 +88,12 @@ internal sealed class LlamaDecodingSession : IDecodingSession
                 if (!keep.IsEmpty && !keep[i]) continue;
                 if ((uint)ids[i] >= (uint)vocab)
                     throw new ArgumentException($"Token id {ids[i]} of row {b} is outside the vocabulary [0, {vocab}).", nameof(ids));
+                if (packedPositions is not null)
+                {
+                    if ((uint)positions[i] >= (uint)context)
+                        throw new ArgumentException($"Position id {positions[i]} of row {b} is outside the context [0, {context}).", nameof(positions));
+                    packedPositions.Add(positions[i]);
+                }
                 packed.Add(ids[i]);
                 counts[b]++;
             }
@@ -60,13 +102,20 @@ internal sealed class LlamaDecodingSession : IDecodingSession
             if (counts[b] == 0 && !_hasLogits[b])
                 throw new ArgumentException($"Row {b} has no kept token yet, so it has no next-token logits.", nameof(keep));
         }
-        if (packed.Count > 0)
+        return new PackedColumns(packed, counts, packedPositions?.ToArray());
+    }
+
+    private float[] Feed(PackedColumns packed)
+    {
+        int vocab = _model.Config.VocabSize;
+        if (packed.Ids.Count > 0)
         {
             float[] logits;
-            using (TensorMemory.BeginScope()) logits = _model.DecodeStep(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, _cache);
-            for (int b = 0, r = 0; b < rows; b++)
+            using (TensorMemory.BeginScope())
+                logits = _model.DecodeStep(CollectionsMarshal.AsSpan(packed.Ids), packed.Counts, _cache, packed.Positions, _policy);
+            for (int b = 0, r = 0; b < BatchSize; b++)
             {
-                if (counts[b] == 0) continue;
+                if (packed.Counts[b] == 0) continue;
                 logits.AsSpan(r++ * vocab, vocab).CopyTo(_lastLogits.AsSpan(b * vocab, vocab));
                 _hasLogits[b] = true;
             }

@@ -24,7 +24,7 @@ namespace Reversal.Training.Engine.Llama;
 /// forward under <c>GradMode.NoGrad</c>) may run concurrently; training (a session stepping the weights) needs the
 /// model to itself.</para>
 /// </remarks>
-public sealed class LlamaModel : Module, ITrainableLanguageModel
+public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationScoringModel
 {
     private readonly Linear? _head;
 
@@ -282,15 +282,18 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
     /// each of the R rows with new tokens, in row order; the cache rows gain the tokens. Each row's result is
     /// bit-identical to feeding it alone: every operation but attention is row-local, and attention is row-exact.
     /// </summary>
-    internal float[] DecodeStep(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache)
+    /// <param name="packedIds">The new tokens, row after row.</param>
+    /// <param name="newCounts">New tokens per row <c>[B]</c>.</param>
+    /// <param name="cache">The rows' cache.</param>
+    /// <param name="positions">Position id per new token <c>[N]</c> (already validated); null: each token's cache index.</param>
+    /// <param name="policy">Causal (null) or PrefixBidirectional with prefix lengths in cache indices (the cache must
+    /// keep mirrored keys).</param>
+    internal float[] DecodeStep(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions = null, AttentionMaskPolicy? policy = null)
     {
-        var step = cache.Plan(newCounts);
         int width = Config.HiddenSize;
         using (GradMode.NoGrad())
         {
-            var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, AttentionMaskPolicy.Causal, step.Positions, null);
-            var hidden = Backbone.ForwardCached(packedIds, cache, step, context).AsSpan();
-            cache.Commit(step);
+            var hidden = DecodeHidden(packedIds, newCounts, cache, positions, policy, out var step).AsSpan();
             int rows = newCounts.Count(n => n > 0), r = 0;
             var last = Tensor.Zeros(rows, width);
             for (int b = 0; b < newCounts.Length; b++)
@@ -300,6 +303,96 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel
             }
             return Functional.Linear(last, HeadWeight).ToArray();
         }
+    }
+
+    /// <summary>Hidden states <c>[1, N, D]</c> of a decoding step's packed new tokens (no grad is the caller's); the
+    /// cache rows gain the tokens.</summary>
+    private Tensor DecodeHidden(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions, AttentionMaskPolicy? policy, out DecodingStep step)
+    {
+        step = cache.Plan(newCounts, positions);
+        var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, policy ?? AttentionMaskPolicy.Causal, step.Positions, null);
+        var hidden = Backbone.ForwardCached(packedIds, cache, step, context);
+        cache.Commit(step);
+        return hidden;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The prefix runs once, into row 0 of a KV cache of <c>min(batchSize, continuations)</c> rows, and its logits score
+    /// every continuation's first token; row 0 is copied to the other rows, and each batch of continuations then feeds
+    /// all its tokens but the last at once (causal over the cached prefix, packed without padding), the head running on
+    /// exactly those positions. Cost: the prefix once plus Σ (|c_i| − 1) tokens, against Σ (prefix + |c_i| − 1) when each
+    /// pair is scored alone.
+    /// </remarks>
+    public double[] ContinuationLogProbabilities(int[] prefix, IReadOnlyList<int[]> continuations, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(continuations);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int vocab = Config.VocabSize, context = ContextLength, width = Config.HiddenSize;
+        if (prefix.Length == 0) throw new ArgumentException("The prefix is empty (it needs at least one token, e.g. BOS).", nameof(prefix));
+        for (int k = 0; k < prefix.Length; k++)
+            if ((uint)prefix[k] >= (uint)vocab)
+                throw new ArgumentException($"Prefix token id {prefix[k]} at position {k} is outside the vocabulary [0, {vocab}).", nameof(prefix));
+        int longest = 0;
+        for (int i = 0; i < continuations.Count; i++)
+        {
+            int[] ids = continuations[i];
+            if (ids is null || ids.Length == 0) throw new ArgumentException($"Continuation {i} is empty (nothing to score).", nameof(continuations));
+            for (int k = 0; k < ids.Length; k++)
+                if ((uint)ids[k] >= (uint)vocab)
+                    throw new ArgumentException($"Continuation {i}: token id {ids[k]} at position {k} is outside the vocabulary [0, {vocab}).", nameof(continuations));
+            if (prefix.Length + ids.Length > context)
+                throw new ArgumentException(
+                    $"Continuation {i}: the prefix ({prefix.Length} tokens) and the continuation ({ids.Length} tokens) exceed the model's context of {context} tokens.",
+                    nameof(continuations));
+            longest = Math.Max(longest, ids.Length);
+        }
+        var result = new double[continuations.Count];
+        if (continuations.Count == 0) return result;
+
+        int rows = Math.Min(batchSize, continuations.Count);
+        var cache = CreateKvCache(prefix.Length + longest - 1, rows);
+        float[] afterPrefix;
+        using (TensorMemory.BeginScope())
+        {
+            var counts = new int[rows];
+            counts[0] = prefix.Length;
+            afterPrefix = DecodeStep(prefix, counts, cache);
+        }
+        for (int r = 1; r < rows; r++) cache.CopyRow(0, r);
+
+        var packed = new List<int>();
+        for (int start = 0; start < continuations.Count; start += rows)
+        {
+            int n = Math.Min(rows, continuations.Count - start);
+            var counts = new int[rows];
+            packed.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                int[] ids = continuations[start + i];
+                result[start + i] = LogSoftmax.At(afterPrefix, ids[0]);
+                counts[i] = ids.Length - 1;
+                for (int j = 0; j < ids.Length - 1; j++) packed.Add(ids[j]);
+            }
+            if (packed.Count > 0)
+            {
+                using (GradMode.NoGrad())
+                using (TensorMemory.BeginScope())
+                {
+                    var hidden = DecodeHidden(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, cache, null, null, out var step);
+                    var logits = Functional.Linear(hidden.Reshape(packed.Count, width), HeadWeight).AsSpan();
+                    for (int i = 0; i < n; i++)
+                    {
+                        int[] ids = continuations[start + i];
+                        for (int j = 1; j < ids.Length; j++)
+                            result[start + i] += LogSoftmax.At(logits.Slice((step.RowStarts[i] + j - 1) * vocab, vocab), ids[j]);
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) cache.Truncate(r, prefix.Length);
+        }
+        return result;
     }
 
     /// <summary>An empty KV cache of <paramref name="batchSize"/> rows sized for this model (capacity defaults to the

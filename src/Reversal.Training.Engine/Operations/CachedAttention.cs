@@ -8,11 +8,14 @@ namespace Reversal.Training.Engine.Operations;
 public static partial class Functional
 {
     /// <summary>
-    /// Causal attention of a decoding step's new tokens over a KV cache (inference only, no tape): the new keys and
-    /// values are written into their rows of <paramref name="cache"/>, then new token i of row b attends, through the
-    /// same tiled kernel as <see cref="ScaledDotProductAttention"/>, to the row's cached keys at indices
-    /// <c>≤ CachedLengths[b] + i</c>: <c>o = Σ_n softmax_n(q̃ᵀ k̃_n / √d) v_n</c> with standard RoPE at the tokens'
-    /// positions.
+    /// Attention of a decoding step's new tokens over a KV cache (inference only, no tape): the new keys and values are
+    /// written into their rows of <paramref name="cache"/>, then new token i of row b (cache index
+    /// <c>m = CachedLengths[b] + i</c>) attends, through the same tiled kernel as <see cref="ScaledDotProductAttention"/>,
+    /// to the row's cached keys the context's policy shows it: <c>o = Σ_n softmax_n(q̃ᵀ k̃_n / √d) v_n</c> with RoPE at
+    /// the tokens' position ids. Causal: keys at indices <c>≤ m</c>, standard rotation. PrefixBidirectional (one prefix
+    /// length per row, counted in cache indices): a query inside the prefix sees the whole prefix, a later query the keys
+    /// up to itself, and a visible key whose position id exceeds the query's uses the sine-negated rotation (the cache
+    /// must then keep mirrored keys).
     /// </summary>
     /// <param name="q">New queries, packed row after row, <c>[..., N, H·d]</c> (before RoPE).</param>
     /// <param name="k">New keys <c>[..., N, Hkv·d]</c> (before RoPE).</param>
@@ -36,16 +39,25 @@ public static partial class Functional
             throw new ArgumentException($"Cached attention: the cache holds [{cache.BatchSize}, {cache.Capacity}, {cache.Width}] but the step has {step.BatchSize} rows of width {kvHeads * d}.", nameof(cache));
         if (!ReferenceEquals(context.PositionIds, step.Positions))
             throw new ArgumentException("Cached attention: the context's position ids must be the step's positions.", nameof(context));
+        AttentionMaskPolicy policy = context.Policy;
+        if (policy.Kind == AttentionKind.Bico)
+            throw new ArgumentException("Cached attention: BICO attention sees keys not yet decoded, so it cannot run over a KV cache.", nameof(context));
+        if (policy.MirrorsFutureKeys && cache.KeysMirrored is null)
+            throw new ArgumentException("Cached attention: a prefix-bidirectional step needs a cache that keeps mirrored keys.", nameof(cache));
+        policy.Validate(step.BatchSize, cache.Capacity);
         q = q.Contiguous(); k = k.Contiguous(); v = v.Contiguous();
 
         cache.Write(k.AsSpan(), v.AsSpan(), step, context.Rope);
+        bool mirrors = policy.MirrorsFutureKeys;
         var problem = new AttentionProblem
         {
             Batch = step.BatchSize, QueryLength = Math.Max(1, step.LongestRow), KeyLength = cache.Capacity,
             Heads = heads, KvHeads = kvHeads, HeadDim = d,
             QueryStandard = Rotated(context.Rope, q, step.Positions, heads, negateSine: false),
             KeyStandard = cache.Keys, Value = cache.Values,
-            QueryPositions = step.Positions, KeyPositions = cache.KeyPositions, Policy = AttentionMaskPolicy.Causal,
+            QueryMirrored = mirrors ? Rotated(context.Rope, q, step.Positions, heads, negateSine: true) : null,
+            KeyMirrored = mirrors ? cache.KeysMirrored : null,
+            QueryPositions = step.Positions, KeyPositions = cache.KeyPositions, Policy = policy,
             QueryStarts = step.RowStarts, QueryCounts = step.NewCounts, QueryOffsets = step.CachedLengths,
         };
         var output = Tensor.Zeros(q.ShapeArray);

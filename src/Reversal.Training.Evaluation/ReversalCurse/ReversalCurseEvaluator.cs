@@ -78,7 +78,7 @@ public sealed class ReversalCurseEvaluator
         Options = options;
         if (score is null)
         {
-            var scorer = new SequenceScorer(model, options.BatchSize);
+            var scorer = new SequenceScorer(model, options.BatchSize, options.SharePromptsInScoring);
             score = scorer.Score;
         }
         _score = score;

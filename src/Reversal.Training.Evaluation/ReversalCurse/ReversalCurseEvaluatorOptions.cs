@@ -40,6 +40,10 @@ public sealed record ReversalCurseEvaluatorOptions
     /// <summary>Sequences per forward pass of likelihood scoring (default <see cref="SequenceScorer.DefaultBatchSize"/>). At least 1.</summary>
     public int BatchSize { get; init; } = SequenceScorer.DefaultBatchSize;
 
+    /// <summary>Likelihood scoring runs each prompt once for all its candidates when the model supports it (default
+    /// true; see <see cref="SequenceScorer.SharesPrompts"/>); false scores every (prompt, candidate) pair alone.</summary>
+    public bool SharePromptsInScoring { get; init; } = true;
+
     /// <summary>Prompts decoded together by each decoder (default 64; 1 decodes one row at a time). At least 1.</summary>
     public int DecodingBatchSize { get; init; } = 64;
 

@@ -15,6 +15,11 @@ namespace Reversal.Training.Evaluation.Scoring;
 /// it, so a score does not depend on which other sequences share its batch (up to float rounding). The last token
 /// of the longest sequence is never fed as input, since no completion token is predicted from it.</para>
 /// <para>Each log-softmax is max-subtracted and accumulated in double.</para>
+/// <para><b>Shared prompts.</b> When the model is an <see cref="IContinuationScoringModel"/> (our engine's models are)
+/// and <see cref="SharesPrompts"/> is set, pairs with the same prompt are scored together: the prompt runs once and its
+/// keys and values serve every completion (<see cref="IContinuationScoringModel.ContinuationLogProbabilities"/>), which
+/// turns rank@1's prompts × candidates × (prompt + candidate) tokens into prompts × (prompt + Σ candidate) tokens. The
+/// scores equal the padded-batch ones up to float rounding.</para>
 /// </remarks>
 public sealed class SequenceScorer
 {
@@ -24,15 +29,21 @@ public sealed class SequenceScorer
     /// <summary>Creates a scorer for <paramref name="model"/>.</summary>
     /// <param name="model">The model whose likelihoods are computed.</param>
     /// <param name="batchSize">Sequences per forward pass (at least 1).</param>
+    /// <param name="sharePrompts">Run each distinct prompt once for all its completions when the model supports it
+    /// (false: every pair is scored alone in padded batches, the reference path).</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
-    public SequenceScorer(ICausalLanguageModel model, int batchSize = DefaultBatchSize)
+    public SequenceScorer(ICausalLanguageModel model, int batchSize = DefaultBatchSize, bool sharePrompts = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Model = model;
         BatchSize = batchSize;
+        SharesPrompts = sharePrompts;
     }
+
+    /// <summary>True when pairs with the same prompt are scored over one run of the prompt (where the model supports it).</summary>
+    public bool SharesPrompts { get; }
 
     /// <summary>The model being scored.</summary>
     public ICausalLanguageModel Model { get; }
@@ -96,6 +107,11 @@ public sealed class SequenceScorer
         Validate(pairs);
         var results = new double[pairs.Count];
         if (pairs.Count == 0) return results;
+        if (SharesPrompts && Model is IContinuationScoringModel continuations)
+        {
+            ScoreByPrompt(continuations, pairs, results, onBatchScored, cancellationToken);
+            return results;
+        }
 
         // Shortest first (stable), so batches hold sequences of similar length and little padding.
         int[] order = new int[pairs.Count];
@@ -114,6 +130,43 @@ public sealed class SequenceScorer
             onBatchScored?.Invoke(done);
         }
         return results;
+    }
+
+    /// <summary>Groups the pairs by prompt (equal ids), in order of first appearance, and scores each group's
+    /// completions over one run of its prompt.</summary>
+    private void ScoreByPrompt(IContinuationScoringModel model, IReadOnlyList<PromptCompletionIds> pairs, double[] results,
+        Action<int>? onBatchScored, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<int[], List<int>>(PromptComparer.Instance);
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            if (!groups.TryGetValue(pairs[i].PromptIds, out var members)) groups.Add(pairs[i].PromptIds, members = []);
+            members.Add(i);
+        }
+        int done = 0;
+        foreach (var (prompt, members) in groups)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double[] scores = model.ContinuationLogProbabilities(prompt, [.. members.Select(i => pairs[i].CompletionIds)], BatchSize);
+            for (int k = 0; k < members.Count; k++) results[members[k]] = scores[k];
+            done += members.Count;
+            onBatchScored?.Invoke(done);
+        }
+    }
+
+    /// <summary>Prompts are equal when their ids are.</summary>
+    private sealed class PromptComparer : IEqualityComparer<int[]>
+    {
+        public static readonly PromptComparer Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(int[] ids)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+            return hash.ToHashCode();
+        }
     }
 
     private void ScoreBatch(IReadOnlyList<PromptCompletionIds> pairs, ReadOnlySpan<int> batch, double[] results)

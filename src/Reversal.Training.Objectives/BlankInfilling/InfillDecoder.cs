@@ -10,6 +10,12 @@ namespace Reversal.Training.Objectives;
 /// under prefix-bidirectional attention until <c>[eop]</c>. Position ids follow training: the j-th Part B token sits at
 /// the mask's position + j.
 /// </summary>
+/// <remarks>
+/// On a model whose decoding session is an <see cref="IPrefixDecodingSession"/> (our engine's), Part A and [sop] run
+/// once through a KV cache and every later step feeds one token per row, as causal decoding does; otherwise (or with
+/// <c>useKvCache: false</c>) every step re-runs the full forward over Part A and Part B. Both give the same tokens up to
+/// float rounding in the logits.
+/// </remarks>
 public sealed class InfillDecoder : ICompletionDecoder
 {
     private readonly BlankInfillingTokens _tokens;
@@ -18,17 +24,23 @@ public sealed class InfillDecoder : ICompletionDecoder
     /// <summary>Creates the decoder.</summary>
     /// <param name="tokens">The blank-infilling special tokens.</param>
     /// <param name="endOfSequenceId">Appended after the <c>[MASK]</c> in Part A (null: nothing appended).</param>
-    public InfillDecoder(BlankInfillingTokens tokens, int? endOfSequenceId)
+    /// <param name="useKvCache">Decode through the model's KV cache when its session supports a bidirectional prefix
+    /// (false: re-run the full forward at every step, the reference path).</param>
+    public InfillDecoder(BlankInfillingTokens tokens, int? endOfSequenceId, bool useKvCache = true)
     {
         _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
         _endOfSequenceId = endOfSequenceId;
+        UsesKvCache = useKvCache;
     }
+
+    /// <summary>True when decoding goes through the model's KV cache where the model supports it.</summary>
+    public bool UsesKvCache { get; }
 
     /// <inheritdoc />
     public string Name => "greedy_infill";
 
     /// <inheritdoc />
-    /// <remarks>Stops at <c>[eop]</c> (not returned) or at <paramref name="stopId"/> (returned); each step re-runs the full forward.</remarks>
+    /// <remarks>Stops at <c>[eop]</c> (not returned) or at <paramref name="stopId"/> (returned).</remarks>
     public int[] Decode(ICausalLanguageModel model, int[] promptIds, int maxNewTokens, int stopId)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -39,11 +51,13 @@ public sealed class InfillDecoder : ICompletionDecoder
 
     /// <inheritdoc />
     /// <remarks>
-    /// Rows are sorted by prompt length and decoded <paramref name="batchSize"/> at a time: each step runs one forward
-    /// over the still-active rows, right-padded to the longest (padding is hidden as a key and comes after every real
-    /// token, so no real query sees it), and reads each row's logits after its last token. Row i is the same as decoding
-    /// it alone, bit for bit on an engine whose forward is row-exact (ours); the one-row <see cref="Decode(ICausalLanguageModel, int[], int, int)"/>
-    /// is this with a batch of one.
+    /// Rows are sorted by prompt length and decoded <paramref name="batchSize"/> at a time. With the KV cache, Part A and
+    /// [sop] of every row are prefilled in one call (right padding is not cached) and each step feeds each active row's
+    /// last token; without it, each step runs one forward over the still-active rows, right-padded to the longest
+    /// (padding is hidden as a key and comes after every real token, so no real query sees it). Either way each row's
+    /// logits are read after its last token, and row i is the same as decoding it alone, bit for bit on an engine whose
+    /// forward is row-exact (ours); the one-row <see cref="Decode(ICausalLanguageModel, int[], int, int)"/> is this with
+    /// a batch of one.
     /// </remarks>
     public int[][] Decode(ICausalLanguageModel model, IReadOnlyList<int[]> prompts, IReadOnlyList<int> maxNewTokens, int stopId, int batchSize)
     {
@@ -79,7 +93,6 @@ public sealed class InfillDecoder : ICompletionDecoder
 
     private void DecodeBatch(ICausalLanguageModel model, IReadOnlyList<int[]> prompts, IReadOnlyList<int> budgets, int stopId, int[] indices, int[][] results)
     {
-        int context = model.ContextLength;
         var rows = new List<Row>(indices.Length);
         foreach (int index in indices)
         {
@@ -87,13 +100,18 @@ public sealed class InfillDecoder : ICompletionDecoder
             if (_endOfSequenceId is int eos) partA.Add(eos);
             rows.Add(new Row(index, [.. partA, _tokens.StartOfPiece], prompts[index].Length, partA.Count, budgets[index]));
         }
+        if (!(UsesKvCache && DecodeCached(model, rows, stopId)))
+            DecodeFullForward(model, rows, stopId);
+        foreach (var row in rows) results[row.Index] = [.. row.Generated];
+    }
+
+    /// <summary>Decodes <paramref name="rows"/> with one full forward over Part A and Part B per step.</summary>
+    private void DecodeFullForward(ICausalLanguageModel model, List<Row> rows, int stopId)
+    {
+        int context = model.ContextLength;
         for (int step = 0; ; step++)
         {
-            foreach (var row in rows)
-            {
-                int length = row.Sequence.Count;
-                if (row.Done || step >= row.Budget || length > context || row.MaskPosition + (length - row.Prefix) >= context) row.Done = true;
-            }
+            foreach (var row in rows) row.Done = Finished(row, step, context);
             var active = rows.Where(r => !r.Done).ToArray();
             if (active.Length == 0) break;
             int width = active.Max(r => r.Sequence.Count);
@@ -128,6 +146,69 @@ public sealed class InfillDecoder : ICompletionDecoder
                 row.Sequence.Add(next);
             }
         }
-        foreach (var row in rows) results[row.Index] = [.. row.Generated];
+    }
+
+    /// <summary>True once a row may not take another step: its budget is spent, or its sequence or the next position
+    /// would leave the model's context.</summary>
+    private static bool Finished(Row row, int step, int context)
+    {
+        int length = row.Sequence.Count;
+        return row.Done || step >= row.Budget || length > context || row.MaskPosition + (length - row.Prefix) >= context;
+    }
+
+    /// <summary>Position id of sequence index i of <paramref name="row"/>: Part A by index, Part B from the mask's position.</summary>
+    private static int PositionOf(Row row, int i) => i < row.Prefix ? i : row.MaskPosition + (i - row.Prefix);
+
+    /// <summary>Decodes <paramref name="rows"/> over the KV cache; false (nothing decoded) when the model's session has
+    /// no bidirectional-prefix support.</summary>
+    private bool DecodeCached(ICausalLanguageModel model, List<Row> rows, int stopId)
+    {
+        int context = model.ContextLength, vocab = model.VocabSize;
+        foreach (var row in rows) row.Done = Finished(row, 0, context);
+        var active = rows.Where(r => !r.Done).ToArray();
+        if (active.Length == 0) return true;
+        // A row feeds Part A, [sop] and at most budget − 1 generated tokens (the last one is never fed).
+        int capacity = Math.Min(context, active.Max(r => r.Sequence.Count + Math.Max(0, r.Budget - 1)));
+        using var session = model.StartDecoding(active.Length, capacity);
+        if (session is not IPrefixDecodingSession prefixSession) return false;
+
+        int width = active.Max(r => r.Sequence.Count);
+        var ids = new int[active.Length * width];
+        var keep = new bool[ids.Length];
+        var positions = new int[ids.Length];
+        for (int b = 0; b < active.Length; b++)
+            for (int i = 0; i < active[b].Sequence.Count; i++)
+            {
+                ids[b * width + i] = active[b].Sequence[i];
+                keep[b * width + i] = true;
+                positions[b * width + i] = PositionOf(active[b], i);
+            }
+        float[] logits = prefixSession.Prefill(ids, keep, positions, [.. active.Select(r => r.Prefix)]);
+
+        ids = new int[active.Length];
+        keep = new bool[active.Length];
+        positions = new int[active.Length];
+        for (int step = 0; ; step++)
+        {
+            bool any = false;
+            for (int b = 0; b < active.Length; b++)
+            {
+                var row = active[b];
+                keep[b] = false;
+                if (row.Done) continue;
+                int next = Generator.ArgMax(logits.AsSpan(b * vocab, vocab));
+                if (next == _tokens.EndOfPiece) { row.Done = true; continue; }
+                row.Generated.Add(next);
+                if (next == stopId) { row.Done = true; continue; }
+                row.Sequence.Add(next);
+                if (Finished(row, step + 1, context)) { row.Done = true; continue; }
+                ids[b] = next;
+                keep[b] = true;
+                positions[b] = PositionOf(row, row.Sequence.Count - 1);
+                any = true;
+            }
+            if (!any) return true;
+            logits = prefixSession.Append(ids, keep, positions);
+        }
     }
 }

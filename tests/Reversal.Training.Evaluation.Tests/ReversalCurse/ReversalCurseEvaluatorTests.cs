@@ -229,11 +229,13 @@ public class ReversalCurseEvaluatorTests
         Assert.That(tied.Evaluate(Data, []).Splits.Select(s => s.Rank1), Is.All.EqualTo(0.0));
     }
 
-    [Test]
-    public void Rank1_with_the_real_scorer_agrees_with_scoring_each_pair_alone()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Rank1_with_the_real_scorer_agrees_with_scoring_each_pair_alone(bool sharePrompts)
     {
-        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer);
-        var scorer = new SequenceScorer(Model);
+        // The evaluator runs each prompt once for all candidates (or not); the reference scores every pair with its own forward.
+        var evaluator = new ReversalCurseEvaluator(Model, Tokenizer, new ReversalCurseEvaluatorOptions { SharePromptsInScoring = sharePrompts });
+        var scorer = new SequenceScorer(Model, sharePrompts: false);
 
         ReversalCurseResult result = evaluator.Evaluate(Data, []);
 

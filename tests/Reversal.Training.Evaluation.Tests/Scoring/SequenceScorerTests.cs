@@ -65,6 +65,29 @@ public class SequenceScorerTests
     }
 
     [Test]
+    public void Sharing_each_prompt_across_its_completions_gives_the_scores_of_scoring_every_pair_alone()
+    {
+        var model = Model();
+        // Three prompts (one repeated as a distinct but equal array), each with several completions, interleaved.
+        int[] p1 = [2, 5, 6, 7], p2 = [2], p3 = [2, 12, 13, 14, 15, 16];
+        PromptCompletionIds[] pairs =
+        [
+            new(p1, [10, 11]), new(p2, [4]), new(p3, [17]), new(p1, [8]), new([2, 5, 6, 7], [9, 9, 9, 9]),
+            new(p2, [14, 15, 16, 17, 18, 19]), new(p3, [3, 4]), new(p1, [22, 1, 0]),
+        ];
+        var progress = new List<int>();
+        var shared = new SequenceScorer(model, batchSize: 2);
+        Assert.That(shared.SharesPrompts);
+
+        double[] sharedScores = shared.Score(pairs, progress.Add, CancellationToken.None);
+        double[] alone = new SequenceScorer(model, batchSize: 2, sharePrompts: false).Score(pairs);
+
+        for (int i = 0; i < pairs.Length; i++)
+            Assert.That(sharedScores[i], Is.EqualTo(alone[i]).Within(1e-4 * Math.Max(1, Math.Abs(alone[i]))), $"pair {i}");
+        Assert.That(progress, Is.EqualTo(new[] { 4, 6, 8 }), "progress after each prompt's group, in order of first appearance");
+    }
+
+    [Test]
     public void Single_token_probabilities_sum_to_one_over_the_vocabulary()
     {
         var scorer = new SequenceScorer(Model());

@@ -113,6 +113,39 @@ public class BatchedDecodingTests
         if (weights == "random") Assert.That(batched.Count(r => r.Length > 1), Is.GreaterThan(2), "several rows decode more than one token");
     }
 
+    [TestCase("abi")]
+    [TestCase("random")]
+    public void Infill_decoding_over_the_kv_cache_gives_the_tokens_of_the_decoder_that_reruns_the_full_forward(string weights)
+    {
+        var model = weights == "abi" ? AbiModel.Value : LlamaModel.Create(AbiModel.Value.Config with { InitializerRange = 0.5f }, 75);
+        var (prompts, budgets) = RaggedPrompts();
+        var cached = new InfillDecoder(Infill, SpecialTokenIds.Default.Eos);
+        var reference = new InfillDecoder(Infill, SpecialTokenIds.Default.Eos, useKvCache: false);
+        int stop = -1;
+        Assert.That(cached.UsesKvCache && !reference.UsesKvCache);
+
+        var fast = cached.Decode(model, prompts, budgets, stop, 4);
+        var slow = reference.Decode(model, prompts, budgets, stop, 4);
+
+        for (int i = 0; i < prompts.Length; i++)
+            Assert.That(fast[i], Is.EqualTo(slow[i]), $"row {i} ({prompts[i].Length} prompt tokens, budget {budgets[i]})");
+        if (weights == "random") Assert.That(fast.Count(r => r.Length > 1), Is.GreaterThan(2), "several rows decode more than one token");
+    }
+
+    [Test]
+    public void Infill_decoding_over_the_kv_cache_stops_at_the_end_of_the_context_like_the_reference()
+    {
+        // Context 48: a 40-token prompt leaves room for a few Part B positions only.
+        var model = LlamaModel.Create(AbiModel.Value.Config with { InitializerRange = 0.5f }, 76);
+        var random = new SeededRandom(9);
+        int[][] prompts = [[.. Enumerable.Range(0, 40).Select(_ => 4 + random.NextInt(36))], [.. Enumerable.Range(0, 45).Select(_ => 4 + random.NextInt(36))], [2, 5]];
+        int[] budgets = [20, 20, 20];
+        var fast = new InfillDecoder(Infill, SpecialTokenIds.Default.Eos).Decode(model, prompts, budgets, -1, 3);
+        var slow = new InfillDecoder(Infill, SpecialTokenIds.Default.Eos, useKvCache: false).Decode(model, prompts, budgets, -1, 3);
+        Assert.That(fast, Is.EqualTo(slow));
+        Assert.That(fast[0].Length, Is.LessThanOrEqualTo(48 - 40), "the first row stops at the context");
+    }
+
     [Test]
     public void Batched_decoding_refuses_mismatched_budgets_and_empty_prompts()
     {
