@@ -1,21 +1,46 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace Reversal.Training.Models;
 
 /// <summary>Numerically stable log-softmax of single entries of a logit row.</summary>
 public static class LogSoftmax
 {
     /// <summary>
-    /// <c>log softmax(row)[index]</c> computed as <c>row[index] − max − log Σ exp(row − max)</c>, accumulated in double.
+    /// <c>log softmax(row)[index]</c> computed as <c>row[index] − max − log Σ exp(row − max)</c>: the exponentials in
+    /// float (vectorised, each within about one float ulp), their sum and the rest in double.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the row.</exception>
     public static double At(ReadOnlySpan<float> row, int index)
     {
         if ((uint)index >= (uint)row.Length) throw new ArgumentOutOfRangeException(nameof(index), index, $"The row has {row.Length} entries.");
-        float max = float.NegativeInfinity;
-        foreach (float value in row)
-            if (value > max) max = value;
-        double sum = 0;
-        foreach (float value in row)
-            sum += Math.Exp((double)value - max);
-        return (double)row[index] - max - Math.Log(sum);
+        return row[index] - LogNormalizer(row);
+    }
+
+    /// <summary>
+    /// <c>max + log Σ exp(row − max)</c> (the log of the softmax denominator), so that
+    /// <c>log softmax(row)[i] = row[i] − LogNormalizer(row)</c>; see <see cref="At"/> for the precision.
+    /// </summary>
+    /// <returns>The log-normalizer; NaN when the row holds NaN or its largest entry is infinite.</returns>
+    /// <exception cref="ArgumentException">The row is empty.</exception>
+    public static double LogNormalizer(ReadOnlySpan<float> row)
+    {
+        if (row.IsEmpty) throw new ArgumentException("The logit row is empty.", nameof(row));
+        float max = TensorPrimitives.Max(row);
+        if (!float.IsFinite(max)) return double.NaN;
+        float[] rented = ArrayPool<float>.Shared.Rent(row.Length);
+        try
+        {
+            var exps = rented.AsSpan(0, row.Length);
+            TensorPrimitives.Subtract(row, max, exps);
+            TensorPrimitives.Exp(exps, exps);
+            double sum = 0;
+            foreach (float value in exps) sum += value;
+            return max + Math.Log(sum);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Reversal.Training.Engine.Attention;
 using Reversal.Training.Engine.Autograd;
 using Reversal.Training.Engine.NN;
 using Reversal.Training.Engine.Operations;
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
@@ -227,7 +228,9 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
             for (int r = 0; r < scored.Count; r++)
                 hidden.Slice(scored[r] * width, width).CopyTo(gathered.AsSpan().Slice(r * width, width));
             var logits = Functional.Linear(gathered, HeadWeight).AsSpan();
-            for (int r = 0; r < scored.Count; r++) result[scored[r]] = LogSoftmax.At(logits.Slice(r * vocab, vocab), targets[scored[r]]);
+            var logitRows = logits.ToArray();
+            int[] targetIds = targets.ToArray();
+            Compute.For(scored.Count, r => result[scored[r]] = LogSoftmax.At(logitRows.AsSpan(r * vocab, vocab), targetIds[scored[r]]));
         }
         return result;
     }
@@ -381,13 +384,21 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
                 using (TensorMemory.BeginScope())
                 {
                     var hidden = DecodeHidden(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, cache, null, null, out var step);
-                    var logits = Functional.Linear(hidden.Reshape(packed.Count, width), HeadWeight).AsSpan();
-                    for (int i = 0; i < n; i++)
+                    var logits = Functional.Linear(hidden.Reshape(packed.Count, width), HeadWeight);
+                    // Packed token k of row i predicts continuation token k + 1; rows' log-probabilities in parallel,
+                    // then summed in token order.
+                    var tokenLogProbabilities = new double[packed.Count];
+                    var rowOf = new int[packed.Count];
+                    for (int i = 0; i < n; i++) rowOf.AsSpan(step.RowStarts[i], counts[i]).Fill(i);
+                    var logitRows = logits.Buffer;
+                    int logitStart = logits.Offset;
+                    Compute.For(packed.Count, k =>
                     {
-                        int[] ids = continuations[start + i];
-                        for (int j = 1; j < ids.Length; j++)
-                            result[start + i] += LogSoftmax.At(logits.Slice((step.RowStarts[i] + j - 1) * vocab, vocab), ids[j]);
-                    }
+                        int i = rowOf[k];
+                        tokenLogProbabilities[k] = LogSoftmax.At(logitRows.AsSpan(logitStart + k * vocab, vocab), continuations[start + i][k - step.RowStarts[i] + 1]);
+                    });
+                    for (int i = 0; i < n; i++)
+                        for (int k = 0; k < counts[i]; k++) result[start + i] += tokenLogProbabilities[step.RowStarts[i] + k];
                 }
             }
             for (int r = 0; r < rows; r++) cache.Truncate(r, prefix.Length);

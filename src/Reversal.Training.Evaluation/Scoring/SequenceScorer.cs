@@ -16,8 +16,8 @@ namespace Reversal.Training.Evaluation.Scoring;
 /// of the longest sequence is never fed as input, since no completion token is predicted from it.</para>
 /// <para>Each log-softmax is max-subtracted and accumulated in double.</para>
 /// <para><b>Shared prompts.</b> When the model is an <see cref="IContinuationScoringModel"/> (our engine's models are)
-/// and <see cref="SharesPrompts"/> is set, pairs with the same prompt are scored together: the prompt runs once and its
-/// keys and values serve every completion (<see cref="IContinuationScoringModel.ContinuationLogProbabilities"/>), which
+/// and <see cref="SharesPrompts"/> is set, pairs with the same prompt (at least <see cref="MinimumSharedCompletions"/>
+/// of them) are scored together: the prompt runs once and its keys and values serve every completion (<see cref="IContinuationScoringModel.ContinuationLogProbabilities"/>), which
 /// turns rank@1's prompts × candidates × (prompt + candidate) tokens into prompts × (prompt + Σ candidate) tokens. The
 /// scores equal the padded-batch ones up to float rounding.</para>
 /// </remarks>
@@ -44,6 +44,10 @@ public sealed class SequenceScorer
 
     /// <summary>True when pairs with the same prompt are scored over one run of the prompt (where the model supports it).</summary>
     public bool SharesPrompts { get; }
+
+    /// <summary>A prompt is shared when at least this many pairs have it; the pairs of rarer prompts go into padded
+    /// batches with the rest.</summary>
+    public const int MinimumSharedCompletions = 4;
 
     /// <summary>The model being scored.</summary>
     public ICausalLanguageModel Model { get; }
@@ -107,20 +111,20 @@ public sealed class SequenceScorer
         Validate(pairs);
         var results = new double[pairs.Count];
         if (pairs.Count == 0) return results;
+        int done = 0;
+        int[] order = new int[pairs.Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
         if (SharesPrompts && Model is IContinuationScoringModel continuations)
         {
-            ScoreByPrompt(continuations, pairs, results, onBatchScored, cancellationToken);
-            return results;
+            order = ScoreSharedPrompts(continuations, pairs, results, onBatchScored, cancellationToken);
+            done = pairs.Count - order.Length;
         }
 
         // Shortest first (stable), so batches hold sequences of similar length and little padding.
-        int[] order = new int[pairs.Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
         int[] lengths = new int[pairs.Count];
         for (int i = 0; i < lengths.Length; i++) lengths[i] = pairs[i].TotalLength;
         order = [.. order.OrderBy(i => lengths[i])];
 
-        int done = 0;
         for (int start = 0; start < order.Length; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,9 +136,13 @@ public sealed class SequenceScorer
         return results;
     }
 
-    /// <summary>Groups the pairs by prompt (equal ids), in order of first appearance, and scores each group's
-    /// completions over one run of its prompt.</summary>
-    private void ScoreByPrompt(IContinuationScoringModel model, IReadOnlyList<PromptCompletionIds> pairs, double[] results,
+    /// <summary>
+    /// Groups the pairs by prompt (equal ids), in order of first appearance, and scores the completions of every prompt
+    /// with at least <see cref="MinimumSharedCompletions"/> of them over one run of the prompt; returns the indices of
+    /// the other pairs, left for padded batches (a prompt with one or two completions saves too little to pay for a
+    /// forward of its own).
+    /// </summary>
+    private int[] ScoreSharedPrompts(IContinuationScoringModel model, IReadOnlyList<PromptCompletionIds> pairs, double[] results,
         Action<int>? onBatchScored, CancellationToken cancellationToken)
     {
         var groups = new Dictionary<int[], List<int>>(PromptComparer.Instance);
@@ -143,15 +151,22 @@ public sealed class SequenceScorer
             if (!groups.TryGetValue(pairs[i].PromptIds, out var members)) groups.Add(pairs[i].PromptIds, members = []);
             members.Add(i);
         }
+        var rest = new List<int>();
         int done = 0;
         foreach (var (prompt, members) in groups)
         {
+            if (members.Count < MinimumSharedCompletions)
+            {
+                rest.AddRange(members);
+                continue;
+            }
             cancellationToken.ThrowIfCancellationRequested();
             double[] scores = model.ContinuationLogProbabilities(prompt, [.. members.Select(i => pairs[i].CompletionIds)], BatchSize);
             for (int k = 0; k < members.Count; k++) results[members[k]] = scores[k];
             done += members.Count;
             onBatchScored?.Invoke(done);
         }
+        return [.. rest];
     }
 
     /// <summary>Prompts are equal when their ids are.</summary>

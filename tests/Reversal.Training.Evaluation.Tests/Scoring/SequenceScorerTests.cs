@@ -68,7 +68,7 @@ public class SequenceScorerTests
     public void Sharing_each_prompt_across_its_completions_gives_the_scores_of_scoring_every_pair_alone()
     {
         var model = Model();
-        // Three prompts (one repeated as a distinct but equal array), each with several completions, interleaved.
+        // Three prompts (p1 once more as a distinct but equal array), each with several completions, interleaved.
         int[] p1 = [2, 5, 6, 7], p2 = [2], p3 = [2, 12, 13, 14, 15, 16];
         PromptCompletionIds[] pairs =
         [
@@ -84,7 +84,8 @@ public class SequenceScorerTests
 
         for (int i = 0; i < pairs.Length; i++)
             Assert.That(sharedScores[i], Is.EqualTo(alone[i]).Within(1e-4 * Math.Max(1, Math.Abs(alone[i]))), $"pair {i}");
-        Assert.That(progress, Is.EqualTo(new[] { 4, 6, 8 }), "progress after each prompt's group, in order of first appearance");
+        // p1 has four pairs and is shared; p2 and p3 have two each and go into padded batches of two.
+        Assert.That(progress, Is.EqualTo(new[] { 4, 6, 8 }), "progress after the shared prompt, then after each padded batch");
     }
 
     [Test]
