@@ -321,7 +321,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
 
     /// <inheritdoc />
     /// <remarks>
-    /// The prefix runs once, into row 0 of a KV cache of <c>min(batchSize, continuations)</c> rows, and its logits score
+    /// The prefix runs once, into row 0 of a KV cache of at most <c>batchSize</c> rows, and its logits score
     /// every continuation's first token; row 0 is copied to the other rows, and each batch of continuations then feeds
     /// all its tokens but the last at once (causal over the cached prefix, packed without padding), the head running on
     /// exactly those positions. Cost: the prefix once plus Σ (|c_i| − 1) tokens, against Σ (prefix + |c_i| − 1) when each
@@ -354,7 +354,9 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
         var result = new double[continuations.Count];
         if (continuations.Count == 0) return result;
 
-        int rows = Math.Min(batchSize, continuations.Count);
+        // Batches of equal size (130 continuations at batch size 64: three of 44, not 64 + 64 + 2).
+        int batches = (continuations.Count + batchSize - 1) / batchSize;
+        int rows = (continuations.Count + batches - 1) / batches;
         var cache = CreateKvCache(prefix.Length + longest - 1, rows);
         float[] afterPrefix;
         using (TensorMemory.BeginScope())

@@ -23,7 +23,7 @@ public static partial class Functional
         int inFeatures = weight.Size(1), outFeatures = weight.Size(0), rows = LeadingRows(x);
         var shape = (int[])x.ShapeArray.Clone();
         shape[^1] = outFeatures;
-        var output = Tensor.Zeros(shape);
+        var output = Tensor.Uninitialized(shape); // the product overwrites every element
         Sgemm.Multiply(false, true, rows, outFeatures, inFeatures, x.AsSpan(), inFeatures, weight.AsSpan(), inFeatures, output.AsSpan(), outFeatures);
         return Tape.Record(output, "Linear", [x, weight], grad =>
         {

@@ -57,6 +57,14 @@ public class Tensor
         return new Tensor(TensorMemory.Allocate(ShapeSize(shape)), 0, (int[])shape.Clone());
     }
 
+    /// <summary>A tensor whose contents are undefined (pooled inside a <see cref="TensorMemory"/> scope, not cleared):
+    /// only for the output of an operation that overwrites every element.</summary>
+    internal static Tensor Uninitialized(params int[] shape)
+    {
+        ValidateShape(shape, nameof(shape));
+        return new Tensor(TensorMemory.Rent(ShapeSize(shape)), 0, (int[])shape.Clone());
+    }
+
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(float value, params int[] shape)
     {
