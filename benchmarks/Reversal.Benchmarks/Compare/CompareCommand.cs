@@ -13,7 +13,7 @@ using Reversal.Training.TorchSharp.Attention;
 namespace Reversal.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare --out DIR [--rows train,attention,gemm,limit,long,busy,decode] [--threads 2] [--steps 10] [--attention-runs 5]
+/// <c>compare --out DIR [--rows train,attention,gemm,limit,long,busy,decode,profile] [--threads 2] [--steps 10] [--attention-runs 5]
 /// [--fma-threads N] [--fma-iterations 200000000] [--decode-runs 3] [--peer-script PATH | --no-pytorch] [--no-libtorch]</c>:
 /// measures this library, LibTorch 2.10 through TorchSharp in the same process, and the PyTorch 1.13 script (when
 /// <c>/usr/bin/python3</c> has torch) on the same shapes in one run, prints the ratios and writes <c>DIR/compare.json</c>.
@@ -38,7 +38,8 @@ public static class CompareCommand
         {
             Description = $"Comma-separated measurement groups to run: {string.Join(", ", CompareGroups.All)} (default: all). train: train steps and "
                 + "allocation; attention: T=1024 B4; gemm: SGEMM 1024; limit: FMA peak, SGEMM share and model-FLOP utilisation; long: T=4096 B1 "
-                + "attention and memory growth; busy: Tiny train step beside a busy process; decode: KV-cache greedy decoding.",
+                + "attention and memory growth; busy: Tiny train step beside a busy process; decode: KV-cache greedy decoding; "
+                + "profile: our train step's time per operation and category (GEMM, attention, norms, ..., optimizer).",
             DefaultValueFactory = _ => "all",
         };
         rows.Validators.Add(result =>

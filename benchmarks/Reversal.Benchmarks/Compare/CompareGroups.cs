@@ -4,10 +4,10 @@ namespace Reversal.Benchmarks.Compare;
 public static class CompareGroups
 {
     /// <summary>Group names.</summary>
-    public const string Train = "train", Attention = "attention", Gemm = "gemm", Limit = "limit", Long = "long", Busy = "busy", Decode = "decode";
+    public const string Train = "train", Attention = "attention", Gemm = "gemm", Limit = "limit", Long = "long", Busy = "busy", Decode = "decode", Profile = "profile";
 
     /// <summary>Every group, in running order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Train, Attention, Gemm, Limit, Long, Busy, Decode];
+    public static IReadOnlyList<string> All { get; } = [Train, Attention, Gemm, Limit, Long, Busy, Decode, Profile];
 
     /// <summary>
     /// Parses a comma-separated list of group names (case-insensitive, blanks ignored; <c>all</c> stands for every

@@ -31,7 +31,8 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
                 CompareGroups.Limit => Limit,
                 CompareGroups.Long => LongContext,
                 CompareGroups.Busy => Busy,
-                _ => Decode,
+                CompareGroups.Decode => Decode,
+                _ => Profile,
             };
             measure();
         }

@@ -1,3 +1,4 @@
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 
 namespace Reversal.Training.Engine.Autograd;
@@ -35,7 +36,8 @@ internal static class BackwardPass
                 var node = tensor.GradFn!;
                 var grad = tensor.Grad;
                 if (grad is null) continue;
-                node.Backward(grad);
+                if (OperationProfile.IsActive) OperationProfile.Time(node.Operation, ProfilePhase.Backward, () => node.Backward(grad));
+                else node.Backward(grad);
                 tensor.Grad = null; // non-leaf gradients are not retained
             }
         }

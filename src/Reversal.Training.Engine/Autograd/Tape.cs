@@ -1,3 +1,4 @@
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 
 namespace Reversal.Training.Engine.Autograd;
@@ -18,6 +19,7 @@ internal static class Tape
     /// <summary>Attaches a backward function to <paramref name="output"/> when any input requires grad and recording is on.</summary>
     public static Tensor Record(Tensor output, string operation, Tensor[] inputs, Action<Tensor> backward)
     {
+        OperationProfile.ForwardDone(operation);
         if (!ShouldRecord(inputs)) return output;
         output.GradFn = new GradNode(operation, inputs, backward);
         output.RequiresGrad = true;

@@ -1,5 +1,6 @@
 using Reversal.Training.Engine.NN;
 using Reversal.Training.Engine.Optim;
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
@@ -50,6 +51,7 @@ internal sealed class LlamaTrainingSession : ITrainingSession
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var memory = TensorMemory.BeginScope();
+        OperationProfile.Mark();
         var loss = _model.Loss(batch);
         double value = loss.Item();
         if (double.IsFinite(value) && weight > 0) loss.Backward(Tensor.Scalar((float)weight));
@@ -57,6 +59,13 @@ internal sealed class LlamaTrainingSession : ITrainingSession
     }
 
     public double ClipGradients(double? maxNorm)
+    {
+        double norm = 0;
+        OperationProfile.Time("GradientClipping", ProfilePhase.Other, () => norm = Clip(maxNorm));
+        return norm;
+    }
+
+    private double Clip(double? maxNorm)
     {
         if (maxNorm is not double max) return GradientClipping.GlobalNorm(_optimizer.Parameters);
         try
@@ -72,10 +81,10 @@ internal sealed class LlamaTrainingSession : ITrainingSession
     public void Step(double learningRate)
     {
         _optimizer.LearningRate = learningRate;
-        _optimizer.Step();
+        OperationProfile.Time("AdamW.Step", ProfilePhase.Other, _optimizer.Step);
     }
 
-    public void ZeroGradients() => _optimizer.ZeroGrad();
+    public void ZeroGradients() => OperationProfile.Time("ZeroGradients", ProfilePhase.Other, _optimizer.ZeroGrad);
 
     public IReadOnlyDictionary<string, TensorData> ExportOptimizerState()
     {
