@@ -1,3 +1,4 @@
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.NN;
 
 namespace Reversal.Training.Engine.Optim;
@@ -123,23 +124,66 @@ public sealed class AdamW : Optimizer
         float stepSize = (float)(lr / correction1);
         float inverseSqrtCorrection2 = 1f / MathF.Sqrt(correction2);
         float eps = (float)Epsilon;
+        // Every element is independent: blocks of every parameter run in parallel, each vectorised with the scalar
+        // loop's operation order (no fused multiply-add), so the result is the same bits for any thread count.
+        var blocks = new List<(int Parameter, int Start, int Length)>();
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
             if (p.Grad is null || !p.RequiresGrad) continue;
-            var theta = p.AsSpan();
-            var g = p.Grad.AsSpan();
-            var m = _m[i].AsSpan();
-            var v = _v[i].AsSpan();
+            for (int start = 0; start < p.Count; start += UpdateBlock) blocks.Add((i, start, Math.Min(UpdateBlock, p.Count - start)));
+        }
+        Compute.For(blocks.Count, k =>
+        {
+            var (i, start, length) = blocks[k];
+            var p = Parameters[i];
             float decay = _decays[i] ? (float)(1 - lr * WeightDecay) : 1f;
-            for (int j = 0; j < theta.Length; j++)
+            Update(p.AsSpan().Slice(start, length), p.Grad!.AsSpan().Slice(start, length), _m[i].AsSpan().Slice(start, length),
+                _v[i].AsSpan().Slice(start, length), b1, b2, stepSize, inverseSqrtCorrection2, eps, decay);
+        });
+    }
+
+    /// <summary>Elements per parallel block of the update.</summary>
+    private const int UpdateBlock = 1 << 14;
+
+    /// <summary>
+    /// The AdamW update of one block: <c>m = β1·m + (1−β1)·g</c>, <c>v = β2·v + (1−β2)·g·g</c>,
+    /// <c>θ = θ·decay − stepSize·m / (√v·c2 + ε)</c>, vector lanes then a scalar tail, both in the same operation order.
+    /// </summary>
+    private static void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float b1, float b2, float stepSize, float inverseSqrtCorrection2, float eps, float decay)
+    {
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            var vb1 = new System.Numerics.Vector<float>(b1);
+            var vOneMinusB1 = new System.Numerics.Vector<float>(1 - b1);
+            var vb2 = new System.Numerics.Vector<float>(b2);
+            var vOneMinusB2 = new System.Numerics.Vector<float>(1 - b2);
+            var vCorrection = new System.Numerics.Vector<float>(inverseSqrtCorrection2);
+            var vEps = new System.Numerics.Vector<float>(eps);
+            var vStep = new System.Numerics.Vector<float>(stepSize);
+            var vDecay = new System.Numerics.Vector<float>(decay);
+            for (; j <= theta.Length - width; j += width)
             {
-                float gj = g[j];
-                m[j] = b1 * m[j] + (1 - b1) * gj;
-                v[j] = b2 * v[j] + (1 - b2) * gj * gj;
-                float denominator = MathF.Sqrt(v[j]) * inverseSqrtCorrection2 + eps;
-                theta[j] = theta[j] * decay - stepSize * m[j] / denominator;
+                var gj = new System.Numerics.Vector<float>(g.Slice(j));
+                var mj = vb1 * new System.Numerics.Vector<float>(m.Slice(j)) + vOneMinusB1 * gj;
+                var vj = vb2 * new System.Numerics.Vector<float>(v.Slice(j)) + vOneMinusB2 * gj * gj;
+                var denominator = System.Numerics.Vector.SquareRoot(vj) * vCorrection + vEps;
+                var updated = new System.Numerics.Vector<float>(theta.Slice(j)) * vDecay - vStep * mj / denominator;
+                mj.CopyTo(m.Slice(j));
+                vj.CopyTo(v.Slice(j));
+                updated.CopyTo(theta.Slice(j));
             }
+        }
+        for (; j < theta.Length; j++)
+        {
+            float gj = g[j];
+            m[j] = b1 * m[j] + (1 - b1) * gj;
+            v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+            float denominator = MathF.Sqrt(v[j]) * inverseSqrtCorrection2 + eps;
+            theta[j] = theta[j] * decay - stepSize * m[j] / denominator;
         }
     }
 }

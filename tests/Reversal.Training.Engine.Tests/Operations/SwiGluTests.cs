@@ -27,6 +27,37 @@ public class SwiGluTests
     }
 
     [Test]
+    public void Forward_and_backward_over_many_parallel_blocks_match_the_double_formulas()
+    {
+        // 3 x 20,001 elements: several blocks of the parallel element-wise loop and a ragged last one.
+        var random = new Random(7);
+        float[] g = [.. Enumerable.Range(0, 60_003).Select(_ => (float)(random.NextDouble() * 8 - 4))];
+        float[] u = [.. Enumerable.Range(0, 60_003).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+        float[] dy = [.. Enumerable.Range(0, 60_003).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+        var gate = Tensor.FromArray((float[])g.Clone(), 3, 20_001);
+        var up = Tensor.FromArray((float[])u.Clone(), 3, 20_001);
+        gate.RequiresGrad = true;
+        up.RequiresGrad = true;
+
+        var y = Functional.SwiGlu(gate, up);
+        y.Backward(Tensor.FromArray((float[])dy.Clone(), 3, 20_001));
+
+        var expected = new double[g.Length];
+        var dGate = new double[g.Length];
+        var dUp = new double[g.Length];
+        for (int i = 0; i < g.Length; i++)
+        {
+            double s = 1 / (1 + Math.Exp(-(double)g[i]));
+            expected[i] = g[i] * s * u[i];
+            dUp[i] = dy[i] * g[i] * s;
+            dGate[i] = dy[i] * u[i] * s * (1 + g[i] * (1 - s));
+        }
+        Compare.Close(y.ToArray(), expected, Forward, "y");
+        Compare.Close(up.Grad!.ToArray(), dUp, Gradient, "d up");
+        Compare.Close(gate.Grad!.ToArray(), dGate, Gradient, "d gate");
+    }
+
+    [Test]
     public void Different_shapes_throw() =>
         Assert.Throws<ArgumentException>(() => Functional.SwiGlu(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
 }

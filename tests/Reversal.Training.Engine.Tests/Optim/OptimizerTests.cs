@@ -35,6 +35,45 @@ public class OptimizerTests
     }
 
     [Test]
+    public void The_vectorised_parallel_AdamW_update_equals_the_scalar_float_update_bit_for_bit([Values(1, 2)] int threads)
+    {
+        // Sizes around the vector width, odd sizes up to 257 and one spanning several parallel blocks.
+        int[] sizes = [1, 7, 8, 9, 31, 257, 40_001];
+        var random = new Random(5);
+        float[][] initial = [.. sizes.Select(n => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray())];
+        float[][][] gradients = [.. Enumerable.Range(0, 3).Select(_ => sizes.Select(n => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray())];
+        var parameters = initial.Select((values, i) => new Parameter(Tensor.FromArray((float[])values.Clone(), values.Length))).ToArray();
+        var optimizer = new AdamW(parameters, learningRate: 0.01, weightDecay: 0.1, decays: [.. sizes.Select(n => n % 2 == 1)]);
+
+        // The scalar loop the update had before it was vectorised, in float, same operation order.
+        float[][] theta = [.. initial.Select(v => (float[])v.Clone())];
+        float[][] m = [.. sizes.Select(n => new float[n])], v = [.. sizes.Select(n => new float[n])];
+        for (int step = 1; step <= 3; step++)
+        {
+            for (int i = 0; i < parameters.Length; i++) parameters[i].Grad = Tensor.FromArray((float[])gradients[step - 1][i].Clone(), sizes[i]);
+            using (Reversal.Training.Engine.Runtime.Compute.UseThreads(threads)) optimizer.Step();
+
+            float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+            float stepSize = (float)(0.01 / (float)(1 - Math.Pow(0.9, step)));
+            float inverseSqrtCorrection2 = 1f / MathF.Sqrt((float)(1 - Math.Pow(0.999, step)));
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                float decay = sizes[i] % 2 == 1 ? (float)(1 - 0.01 * 0.1) : 1f;
+                for (int j = 0; j < sizes[i]; j++)
+                {
+                    float gj = gradients[step - 1][i][j];
+                    m[i][j] = b1 * m[i][j] + (1 - b1) * gj;
+                    v[i][j] = b2 * v[i][j] + (1 - b2) * gj * gj;
+                    float denominator = MathF.Sqrt(v[i][j]) * inverseSqrtCorrection2 + eps;
+                    theta[i][j] = theta[i][j] * decay - stepSize * m[i][j] / denominator;
+                }
+            }
+        }
+        for (int i = 0; i < sizes.Length; i++)
+            Assert.That(parameters[i].ToArray(), Is.EqualTo(theta[i]), $"parameter of {sizes[i]} elements");
+    }
+
+    [Test]
     public void Global_norm_clipping_scales_all_gradients_together()
     {
         var a = new Parameter(Tensor.Zeros(2)) { Grad = Tensor.FromArray([3f, 0f], 2) };
