@@ -28,15 +28,24 @@ public static class LogSoftmax
         if (row.IsEmpty) throw new ArgumentException("The logit row is empty.", nameof(row));
         float max = TensorPrimitives.Max(row);
         if (!float.IsFinite(max)) return double.NaN;
-        float[] rented = ArrayPool<float>.Shared.Rent(row.Length);
+        return max + Math.Log(SumExp(row, max));
+    }
+
+    /// <summary>
+    /// <c>Σ exp(row[i] − shift)</c>: the exponentials in float (vectorised, each within about one float ulp), their sum in
+    /// double, in index order. With <paramref name="shift"/> = the row's maximum every term is at most 1.
+    /// </summary>
+    public static double SumExp(ReadOnlySpan<float> row, float shift)
+    {
+        float[] rented = ArrayPool<float>.Shared.Rent(Math.Max(1, row.Length));
         try
         {
             var exps = rented.AsSpan(0, row.Length);
-            TensorPrimitives.Subtract(row, max, exps);
+            TensorPrimitives.Subtract(row, shift, exps);
             TensorPrimitives.Exp(exps, exps);
             double sum = 0;
             foreach (float value in exps) sum += value;
-            return max + Math.Log(sum);
+            return sum;
         }
         finally
         {

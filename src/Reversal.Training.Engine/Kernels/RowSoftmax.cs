@@ -14,9 +14,7 @@ internal static class RowSoftmax
         if (x.IsEmpty) return float.NegativeInfinity;
         float max = TensorPrimitives.Max(x);
         if (float.IsNegativeInfinity(max)) return max;
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
-        return max + (float)Math.Log(sum);
+        return max + (float)Math.Log(Reversal.Training.Models.LogSoftmax.SumExp(x, max));
     }
 
     /// <summary>
@@ -26,9 +24,7 @@ internal static class RowSoftmax
     public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> y)
     {
         float max = TensorPrimitives.Max(x);
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++) sum += MathF.Exp(x[i] - max);
-        float logSum = (float)Math.Log(sum);
+        float logSum = (float)Math.Log(Reversal.Training.Models.LogSoftmax.SumExp(x, max));
         for (int i = 0; i < x.Length; i++) y[i] = (x[i] - max) - logSum;
     }
 

@@ -65,8 +65,12 @@ public static partial class Functional
                 if (t == ignoreIndex) return;
                 var z = zb.AsSpan(zo + r * vocab, vocab);
                 var dz = dzb.AsSpan(r * vocab, vocab);
-                float lse = rowLse[r];
-                for (int i = 0; i < vocab; i++) dz[i] += MathF.Exp(z[i] - lse) * scale;
+                float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(vocab);
+                var softmax = rented.AsSpan(0, vocab);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(z, rowLse[r], softmax);
+                System.Numerics.Tensors.TensorPrimitives.Exp(softmax, softmax);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(softmax, scale, dz, dz); // dz += softmax · scale
+                System.Buffers.ArrayPool<float>.Shared.Return(rented);
                 dz[t] -= scale;
             });
         });

@@ -1,3 +1,5 @@
+using Reversal.Training.Engine.Runtime;
+using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Engine.NN;
 
 namespace Reversal.Training.Engine.Optim;
@@ -30,13 +32,45 @@ public static class GradientClipping
     public static double GlobalNorm(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        double sum = 0;
+        // Fixed blocks of every gradient, squared and summed in double in parallel, then the block sums in order: the
+        // same bits at any thread count.
+        var blocks = new List<(Tensor Gradient, int Start, int Length)>();
         foreach (var p in parameters)
         {
             if (p.Grad is null) continue;
-            foreach (float g in p.Grad.AsSpan()) sum += (double)g * g;
+            for (int start = 0; start < p.Grad.Count; start += NormBlock) blocks.Add((p.Grad, start, Math.Min(NormBlock, p.Grad.Count - start)));
         }
+        var sums = new double[blocks.Count];
+        Compute.For(blocks.Count, k =>
+        {
+            var (gradient, start, length) = blocks[k];
+            sums[k] = SumOfSquares(gradient.AsSpan().Slice(start, length));
+        });
+        double sum = 0;
+        foreach (double blockSum in sums) sum += blockSum;
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>Elements per parallel block of the norm.</summary>
+    private const int NormBlock = 1 << 14;
+
+    /// <summary>Σ g² in double: float lanes widened to double and accumulated per lane, then a scalar tail.</summary>
+    private static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        var lanes = System.Numerics.Vector<double>.Zero;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            for (; i <= values.Length - width; i += width)
+            {
+                System.Numerics.Vector.Widen(new System.Numerics.Vector<float>(values.Slice(i)), out var low, out var high);
+                lanes += low * low + high * high;
+            }
+        }
+        double sum = System.Numerics.Vector.Sum(lanes);
+        for (; i < values.Length; i++) sum += (double)values[i] * values[i];
+        return sum;
     }
 }
 

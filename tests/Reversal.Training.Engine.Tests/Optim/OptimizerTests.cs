@@ -74,6 +74,25 @@ public class OptimizerTests
     }
 
     [Test]
+    public void The_global_norm_over_many_blocks_matches_a_double_sum_and_does_not_depend_on_the_thread_count()
+    {
+        var random = new Random(9);
+        int[] sizes = [1, 7, 8, 9, 257, 40_001, 16_384];
+        var parameters = sizes.Select(n => new Parameter(Tensor.Zeros(n))
+        {
+            Grad = Tensor.FromArray([.. Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1))], n),
+        }).ToArray();
+        double expected = Math.Sqrt(parameters.Sum(p => p.Grad!.ToArray().Sum(g => (double)g * g)));
+
+        double one, two;
+        using (Reversal.Training.Engine.Runtime.Compute.UseThreads(1)) one = GradientClipping.GlobalNorm(parameters);
+        using (Reversal.Training.Engine.Runtime.Compute.UseThreads(2)) two = GradientClipping.GlobalNorm(parameters);
+
+        Assert.That(one, Is.EqualTo(expected).Within(1e-12 * expected));
+        Assert.That(two, Is.EqualTo(one), "bit-identical at 1 and 2 threads");
+    }
+
+    [Test]
     public void Global_norm_clipping_scales_all_gradients_together()
     {
         var a = new Parameter(Tensor.Zeros(2)) { Grad = Tensor.FromArray([3f, 0f], 2) };
