@@ -13,8 +13,8 @@ namespace Reversal.Training.TorchSharp.Tests;
 
 /// <summary>
 /// A model trained on LibTorch and saved evaluates to the same reversal-curse table on our engine. The two engines
-/// also take different paths to it: ours scores each prompt once for all candidates and decodes infilling over its KV
-/// cache; TorchSharp scores every pair alone and re-runs the full forward for infilling.
+/// take different paths to the infill decoder's answers: ours decodes over its KV cache (a prefix-bidirectional
+/// session), TorchSharp re-runs the full forward at every step.
 /// </summary>
 public class CrossEngineEvaluationTests
 {

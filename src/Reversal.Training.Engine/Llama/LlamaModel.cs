@@ -329,34 +329,12 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
     /// </remarks>
     public double[] ContinuationLogProbabilities(int[] prefix, IReadOnlyList<int[]> continuations, int batchSize)
     {
-        ArgumentNullException.ThrowIfNull(prefix);
-        ArgumentNullException.ThrowIfNull(continuations);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        int vocab = Config.VocabSize, context = ContextLength, width = Config.HiddenSize;
-        if (prefix.Length == 0) throw new ArgumentException("The prefix is empty (it needs at least one token, e.g. BOS).", nameof(prefix));
-        for (int k = 0; k < prefix.Length; k++)
-            if ((uint)prefix[k] >= (uint)vocab)
-                throw new ArgumentException($"Prefix token id {prefix[k]} at position {k} is outside the vocabulary [0, {vocab}).", nameof(prefix));
-        int longest = 0;
-        for (int i = 0; i < continuations.Count; i++)
-        {
-            int[] ids = continuations[i];
-            if (ids is null || ids.Length == 0) throw new ArgumentException($"Continuation {i} is empty (nothing to score).", nameof(continuations));
-            for (int k = 0; k < ids.Length; k++)
-                if ((uint)ids[k] >= (uint)vocab)
-                    throw new ArgumentException($"Continuation {i}: token id {ids[k]} at position {k} is outside the vocabulary [0, {vocab}).", nameof(continuations));
-            if (prefix.Length + ids.Length > context)
-                throw new ArgumentException(
-                    $"Continuation {i}: the prefix ({prefix.Length} tokens) and the continuation ({ids.Length} tokens) exceed the model's context of {context} tokens.",
-                    nameof(continuations));
-            longest = Math.Max(longest, ids.Length);
-        }
+        int longest = ContinuationChecks.Validate(prefix, continuations, batchSize, Config.VocabSize, ContextLength);
+        int vocab = Config.VocabSize, width = Config.HiddenSize;
         var result = new double[continuations.Count];
         if (continuations.Count == 0) return result;
 
-        // Batches of equal size (130 continuations at batch size 64: three of 44, not 64 + 64 + 2).
-        int batches = (continuations.Count + batchSize - 1) / batchSize;
-        int rows = (continuations.Count + batches - 1) / batches;
+        int rows = ContinuationChecks.BatchRows(continuations.Count, batchSize);
         var cache = CreateKvCache(prefix.Length + longest - 1, rows);
         float[] afterPrefix;
         using (TensorMemory.BeginScope())

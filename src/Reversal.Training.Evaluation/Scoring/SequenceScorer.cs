@@ -15,7 +15,7 @@ namespace Reversal.Training.Evaluation.Scoring;
 /// it, so a score does not depend on which other sequences share its batch (up to float rounding). The last token
 /// of the longest sequence is never fed as input, since no completion token is predicted from it.</para>
 /// <para>Each log-softmax is max-subtracted and accumulated in double.</para>
-/// <para><b>Shared prompts.</b> When the model is an <see cref="IContinuationScoringModel"/> (our engine's models are)
+/// <para><b>Shared prompts.</b> When the model is an <see cref="IContinuationScoringModel"/> (both engines' models are)
 /// and <see cref="SharesPrompts"/> is set, pairs with the same prompt (at least <see cref="MinimumSharedCompletions"/>
 /// of them) are scored together: the prompt runs once and its keys and values serve every completion (<see cref="IContinuationScoringModel.ContinuationLogProbabilities"/>), which
 /// turns rank@1's prompts × candidates × (prompt + candidate) tokens into prompts × (prompt + Σ candidate) tokens. The

@@ -29,7 +29,7 @@ namespace Reversal.Training.TorchSharp.Llama;
 /// <para>Thread safety: inference calls may run concurrently; training needs the model to itself. LibTorch's thread
 /// count (<c>torch.set_num_threads</c>) is process-wide.</para>
 /// </remarks>
-public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageModel
+public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageModel, IContinuationScoringModel
 {
     private readonly TorchLlamaBackbone _backbone;
     private readonly TorchLinear? _head;
@@ -211,6 +211,86 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
 
     /// <inheritdoc />
     public IDecodingSession StartDecoding(int batchSize, int capacity) => new TorchLlamaDecodingSession(this, batchSize, capacity);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The prefix runs once through a one-row KV cache; its keys and values are copied into every row of a cache of at
+    /// most <c>batchSize</c> rows, and each batch of continuations then feeds all its tokens but the last at once
+    /// (right-padded; padding is neither written to the cache nor visible), log-softmax in float64 as in
+    /// <see cref="TargetLogProbabilities"/>.
+    /// </remarks>
+    public double[] ContinuationLogProbabilities(int[] prefix, IReadOnlyList<int[]> continuations, int batchSize)
+    {
+        int longest = ContinuationChecks.Validate(prefix, continuations, batchSize, VocabSize, ContextLength);
+        var result = new double[continuations.Count];
+        if (continuations.Count == 0) return result;
+        int rows = ContinuationChecks.BatchRows(continuations.Count, batchSize);
+        int length = prefix.Length, capacity = length + longest - 1, columns = longest - 1;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+
+        using var prefixCache = new TorchKvCache(Config, 1, capacity, Device);
+        double[] afterPrefix = CachedLogProbabilities(prefixCache, 1, length, (_, c) => prefix[c], (_, c) => c, (_, c) => c < length, [length - 1])
+            .cpu().data<double>().ToArray();
+
+        using var cache = new TorchKvCache(Config, rows, capacity, Device);
+        for (int layer = 0; layer < cache.Layers.Length; layer++)
+        {
+            cache.Layers[layer].Keys.narrow(2, 0, length).copy_(prefixCache.Layers[layer].Keys.narrow(2, 0, length).expand(rows, -1, -1, -1));
+            cache.Layers[layer].Values.narrow(2, 0, length).copy_(prefixCache.Layers[layer].Values.narrow(2, 0, length).expand(rows, -1, -1, -1));
+        }
+        for (int start = 0; start < continuations.Count; start += rows)
+        {
+            int n = Math.Min(rows, continuations.Count - start);
+            for (int i = 0; i < n; i++) result[start + i] = afterPrefix[continuations[start + i][0]];
+            if (columns == 0) continue;
+            bool Kept(int row, int column) => row < n && column < continuations[start + row].Length - 1;
+            var logProbabilities = CachedLogProbabilities(cache, rows, columns,
+                (row, column) => Kept(row, column) ? continuations[start + row][column] : 0,
+                (row, column) => Kept(row, column) ? length + column : 0, Kept, null);
+            // Column c of row i predicts continuation token c + 1.
+            var labels = new long[rows * columns];
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < continuations[start + i].Length - 1; c++) labels[i * columns + c] = continuations[start + i][c + 1];
+            var picked = logProbabilities.view(-1, VocabSize).gather(1, torch.tensor(labels, device: Device).view(-1, 1)).view(-1).cpu().data<double>().ToArray();
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < continuations[start + i].Length - 1; c++) result[start + i] += picked[i * columns + c];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Feeds <c>[rows, columns]</c> new tokens through <paramref name="cache"/> (entry (b, c) kept when
+    /// <paramref name="kept"/> says so, written to slot <paramref name="position"/>(b, c), which is also its position, and
+    /// attending to slots up to it; padding attends to slot 0 only and is never written) and returns float64
+    /// log-softmax rows: <c>[rows, columns, V]</c>, or <c>[V]</c> after column <c>lastColumn[0]</c> of row 0 when given.
+    /// </summary>
+    private Tensor CachedLogProbabilities(TorchKvCache cache, int rows, int columns, Func<int, int, int> id, Func<int, int, int> position,
+        Func<int, int, bool> kept, int[]? lastColumn)
+    {
+        int capacity = (int)cache.Layers[0].Keys.shape[2];
+        var ids = new long[rows * columns];
+        var positions = new long[rows * columns];
+        var mask = new bool[rows * columns * capacity];
+        List<long> writeRows = [], writeColumns = [], writeSlots = [];
+        for (int b = 0; b < rows; b++)
+            for (int c = 0; c < columns; c++)
+            {
+                int i = b * columns + c;
+                bool keep = kept(b, c);
+                ids[i] = id(b, c);
+                positions[i] = position(b, c);
+                mask.AsSpan(i * capacity, keep ? (int)positions[i] + 1 : 1).Fill(true);
+                if (!keep) continue;
+                writeRows.Add(b); writeColumns.Add(c); writeSlots.Add(positions[i]);
+            }
+        using var writes = new TorchKvCache.Writes(
+            torch.tensor(writeRows.ToArray(), device: Device), torch.tensor(writeColumns.ToArray(), device: Device), torch.tensor(writeSlots.ToArray(), device: Device));
+        var hidden = HiddenCached(torch.tensor(ids, [rows, columns], device: Device), torch.tensor(positions, [rows, columns], device: Device),
+            cache, writes, torch.tensor(mask, [rows, 1, columns, capacity], device: Device));
+        if (lastColumn is not null) hidden = hidden[0, lastColumn[0]];
+        return nn.functional.linear(hidden, HeadWeight).to(ScalarType.Float64).log_softmax(-1);
+    }
 
     internal Tensor HiddenCached(Tensor ids, Tensor positions, TorchKvCache cache, TorchKvCache.Writes writes, Tensor mask) =>
         _backbone.ForwardCached(ids, positions, cache, writes, mask, _rope);
