@@ -23,7 +23,7 @@ public sealed partial class PyTorchScriptPeer(string scriptPath, int threads)
     }
 
     /// <summary>True when <c>/usr/bin/python3</c> imports torch.</summary>
-    public static bool TorchAvailable() => Run("/usr/bin/python3", "-c \"import torch\"", out _) == 0;
+    public static bool TorchAvailable() => Run("/usr/bin/python3", ["-c", "import torch"], out _) == 0;
 
     /// <summary>Train-step throughput (tok/s) keyed "tiny.causal", "tiny.bico", "small.causal", "small.bico".</summary>
     public Dictionary<string, double> TrainThroughput()
@@ -51,18 +51,26 @@ public sealed partial class PyTorchScriptPeer(string scriptPath, int threads)
         return result;
     }
 
+    /// <remarks>
+    /// The script measures attention memory as growth of <c>ru_maxrss</c>, which Linux carries from a parent's address
+    /// space into a child it execs directly: started from this process (hundreds of MB after the train steps) the
+    /// script's growth stayed hidden under our peak and read 0. Python is therefore started by a shell that does not
+    /// exec it (<c>; exit $?</c> after it), so its peak starts from the shell's few MB.
+    /// </remarks>
     private string RunScript(string what)
     {
-        int code = Run("/usr/bin/python3", $"\"{scriptPath}\" {threads} {what}", out string output);
+        int code = Run("/bin/sh", ["-c", "\"$0\" \"$@\"; exit $?", "/usr/bin/python3", scriptPath, threads.ToString(CultureInfo.InvariantCulture), what], out string output);
         if (code != 0) throw new InvalidOperationException($"The peer ({scriptPath} {what}) failed with exit code {code}: {output}");
         return output;
     }
 
-    private static int Run(string file, string arguments, out string output)
+    private static int Run(string file, IEnumerable<string> arguments, out string output)
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string argument in arguments) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
             output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
