@@ -262,6 +262,11 @@ public static unsafe class Sgemm
 
         long work = (long)m * n * k;
         int threads = work >= ParallelThreshold ? Math.Min(Compute.CurrentMaxThreads, Environment.ProcessorCount) : 1;
+        if (m <= FewRows && !transA && kind != KernelKind.Scalar)
+        {
+            RunFewRows(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
+            return;
+        }
 
         // Column chunks bound the packed-B buffer; each chunk is a full pass (pack B, then all its tiles).
         int chunkCols = (int)Math.Min(RoundUp(n, nr), Math.Max(nr, MaxPackedB / k / nr * nr));
@@ -305,6 +310,127 @@ public static unsafe class Sgemm
         {
             job.A = job.B = job.C = job.PackedB = null;
             job.InUse = false;
+        }
+    }
+
+    /// <summary>Rows of op(A) up to which <see cref="RunFewRows"/> replaces the packed path.</summary>
+    private const int FewRows = 4;
+
+    /// <summary>Columns of C per parallel task of <see cref="RunFewRows"/>.</summary>
+    private const int FewRowsChunk = 128;
+
+    /// <summary>
+    /// C = op(A)·op(B) for at most <see cref="FewRows"/> rows of A (not transposed), as decoding a token multiplies one
+    /// row by every weight: packing B would copy the whole weight matrix to use it once and run the 6-row micro-kernel on
+    /// mostly empty rows (decoding one token read the weights three times: 59% of a Small model's decoding time was
+    /// packing). Here B is read once, in place, 8 columns of C at a time (for a transposed B, 8×8 blocks are transposed
+    /// in registers), and each element is the same fused-multiply-add chain in ascending k, from zero or from C, as on
+    /// the packed path: the results are bit-identical to it, so a batch of rows and one row at a time
+    /// agree. Tasks are disjoint column ranges, so any thread count gives the same bits.
+    /// </summary>
+    private static void RunFewRows(bool transB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+    {
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        int chunks = (n + FewRowsChunk - 1) / FewRowsChunk;
+        void Chunk(int t)
+        {
+            int end = Math.Min(n, (t + 1) * FewRowsChunk), j0 = t * FewRowsChunk;
+            // Full blocks of 8 columns row by row (8 rows of a transposed B streamed at a time), then the edge columns.
+            for (; j0 + 8 <= end && Avx.IsSupported; j0 += 8)
+                for (int i = 0; i < m; i++)
+                    FewRowsRow8(transB, j0, k, (float*)pa + (nint)i * lda, (float*)pb, ldb, (float*)pc + (nint)i * ldc, accumulate);
+            for (; j0 < end; j0 += 8)
+                FewRowsBlock(transB, m, j0, Math.Min(8, end - j0), k, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc, accumulate);
+        }
+        if (threads > 1 && chunks > 1) Compute.For(chunks, Chunk);
+        else for (int t = 0; t < chunks; t++) Chunk(t);
+    }
+
+    /// <summary>Columns [j0, j0 + 8) of one row of C (<paramref name="a"/> and <paramref name="c"/> point at the row):
+    /// one vector of 8 FMA chains in ascending k, B read in place (see <see cref="RunFewRows"/>).</summary>
+    [SkipLocalsInit]
+    private static void FewRowsRow8(bool transB, int j0, int k, float* a, float* b, int ldb, float* c, bool accumulate)
+    {
+        float* lanes = stackalloc float[64];
+        Vector256<float> acc = accumulate ? Vector256.Load(c + j0) : Vector256<float>.Zero;
+        int p = 0;
+        if (transB)
+        {
+            float* block = b + (nint)j0 * ldb;
+            for (; p + 8 <= k; p += 8)
+            {
+                Transpose8x8(block + p, ldb, lanes, 8);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(lanes), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 1]), Vector256.Load(lanes + 8), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 2]), Vector256.Load(lanes + 16), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 3]), Vector256.Load(lanes + 24), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 4]), Vector256.Load(lanes + 32), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 5]), Vector256.Load(lanes + 40), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 6]), Vector256.Load(lanes + 48), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 7]), Vector256.Load(lanes + 56), acc);
+            }
+            for (; p < k; p++)
+            {
+                for (int r = 0; r < 8; r++) lanes[r] = block[(nint)r * ldb + p];
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(lanes), acc);
+            }
+        }
+        else
+        {
+            for (; p < k; p++) acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(b + (nint)p * ldb + j0), acc);
+        }
+        acc.Store(c + j0);
+    }
+
+    /// <summary>Columns [j0, j0 + cols) (cols ≤ 8: the edge, or every block without AVX) of the m ≤ 4 rows of C (see
+    /// <see cref="RunFewRows"/>).</summary>
+    [SkipLocalsInit]
+    private static void FewRowsBlock(bool transB, int m, int j0, int cols, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        float* lanes = stackalloc float[64];
+        Span<Vector256<float>> acc = stackalloc Vector256<float>[FewRows];
+        for (int i = 0; i < m; i++)
+        {
+            if (!accumulate) { acc[i] = Vector256<float>.Zero; continue; }
+            new Span<float>(lanes, 8).Clear();
+            new ReadOnlySpan<float>(c + (nint)i * ldc + j0, cols).CopyTo(new Span<float>(lanes, 8));
+            acc[i] = Vector256.Load(lanes);
+        }
+
+        int p = 0;
+        if (cols == 8 && transB && Avx.IsSupported)
+        {
+            // lanes[q·8 + r] = B[j0 + r, p + q]: row q is op(B)[p + q, j0 .. j0 + 7].
+            for (; p + 8 <= k; p += 8)
+            {
+                Transpose8x8(b + (nint)j0 * ldb + p, ldb, lanes, 8);
+                for (int q = 0; q < 8; q++)
+                {
+                    var v = Vector256.Load(lanes + q * 8);
+                    for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p + q]), v, acc[i]);
+                }
+            }
+        }
+        else if (cols == 8 && !transB)
+        {
+            for (; p < k; p++)
+            {
+                var v = Vector256.Load(b + (nint)p * ldb + j0);
+                for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p]), v, acc[i]);
+            }
+        }
+        for (; p < k; p++)
+        {
+            // Edge columns or the last k: gather op(B)[p, j0 + r] (zero past the block's columns, never stored).
+            for (int r = 0; r < 8; r++) lanes[r] = r < cols ? (transB ? b[(nint)(j0 + r) * ldb + p] : b[(nint)p * ldb + j0 + r]) : 0f;
+            var v = Vector256.Load(lanes);
+            for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p]), v, acc[i]);
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            acc[i].Store(lanes);
+            new ReadOnlySpan<float>(lanes, cols).CopyTo(new Span<float>(c + (nint)i * ldc + j0, cols));
         }
     }
 

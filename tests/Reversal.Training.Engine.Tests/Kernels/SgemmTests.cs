@@ -168,6 +168,56 @@ public class SgemmTests
         }
     }
 
+    /// <summary>
+    /// One to four rows of A (the decoding shape, computed without packing B) give the same single FMA chain in k
+    /// order per element as every other shape: bit-identical to the chain, from zero or from C, for both layouts of B,
+    /// edge column blocks, k below and above the packed path's k block, every kernel path and 1 or 2 threads.
+    /// </summary>
+    [Test, NonParallelizable]
+    public void FewRows_AreTheSameFusedChainInKOrder()
+    {
+        if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
+        int saved = Compute.MaxThreads;
+        var savedKernel = Sgemm.Kernel;
+        try
+        {
+            foreach (int m in new[] { 1, 2, 3, 4 })
+                foreach (int n in new[] { 1, 7, 8, 9, 131, 513 })
+                    foreach (int k in new[] { 1, 7, 8, 9, 600 })
+                        foreach (bool tb in new[] { false, true })
+                            foreach (bool accumulate in new[] { false, true })
+                            {
+                                var (a, lda, b, ldb) = MakeOperands(false, tb, m, n, k, pad: 1, seed: m * 31 + n * 7 + k);
+                                var initial = RandomArray(m * n, new Random(n + k));
+                                var expected = new float[m * n];
+                                for (int i = 0; i < m; i++)
+                                    for (int j = 0; j < n; j++)
+                                    {
+                                        float sum = accumulate ? initial[i * n + j] : 0f;
+                                        for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], sum);
+                                        expected[i * n + j] = sum;
+                                    }
+                                foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
+                                {
+                                    if (kind > Sgemm.BestKernel) continue;
+                                    Sgemm.Kernel = kind;
+                                    foreach (int threads in new[] { 1, 2 })
+                                    {
+                                        Compute.MaxThreads = threads;
+                                        var c = (float[])initial.Clone();
+                                        Sgemm.Multiply(false, tb, m, n, k, a, lda, b, ldb, c, n, accumulate);
+                                        Assert.That(BitsEqual(expected, c), Is.True, $"{m}x{n}x{k}, transB={tb}, accumulate={accumulate}, kernel={kind}, threads={threads}");
+                                    }
+                                }
+                            }
+        }
+        finally
+        {
+            Compute.MaxThreads = saved;
+            Sgemm.Kernel = savedKernel;
+        }
+    }
+
     /// <summary>Independent products issued concurrently from several threads give the same results as sequentially.</summary>
     [Test, NonParallelizable]
     public void ConcurrentCalls_OnDisjointOutputs_MatchSequential()
