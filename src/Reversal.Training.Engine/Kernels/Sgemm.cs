@@ -262,7 +262,7 @@ public static unsafe class Sgemm
 
         long work = (long)m * n * k;
         int threads = work >= ParallelThreshold ? Math.Min(Compute.CurrentMaxThreads, Environment.ProcessorCount) : 1;
-        if (m <= FewRows && !transA && kind != KernelKind.Scalar)
+        if (m <= FewRows && !transA && kind != KernelKind.Scalar && (long)k * n > FewRowsMinB)
         {
             RunFewRows(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
             return;
@@ -316,14 +316,20 @@ public static unsafe class Sgemm
     /// <summary>Rows of op(A) up to which <see cref="RunFewRows"/> replaces the packed path.</summary>
     private const int FewRows = 4;
 
+    /// <summary>
+    /// Elements of B above which <see cref="RunFewRows"/> is used (512 KB of floats): a larger B comes from memory, where
+    /// reading it once beats reading it three times (pack, then the micro-kernel); a smaller one stays in cache, where
+    /// the packed micro-kernel's independent accumulators can beat one FMA chain per 8 columns.
+    /// </summary>
+    private const long FewRowsMinB = 1L << 17;
+
     /// <summary>Columns of C per parallel task of <see cref="RunFewRows"/>.</summary>
     private const int FewRowsChunk = 128;
 
     /// <summary>
     /// C = op(A)·op(B) for at most <see cref="FewRows"/> rows of A (not transposed), as decoding a token multiplies one
     /// row by every weight: packing B would copy the whole weight matrix to use it once and run the 6-row micro-kernel on
-    /// mostly empty rows (decoding one token read the weights three times: 59% of a Small model's decoding time was
-    /// packing). Here B is read once, in place, 8 columns of C at a time (for a transposed B, 8×8 blocks are transposed
+    /// mostly empty rows (in a profile of one-row decoding on the Small preset, 59% of the time was packing B). Here B is read once, in place, 8 columns of C at a time (for a transposed B, 8×8 blocks are transposed
     /// in registers), and each element is the same fused-multiply-add chain in ascending k, from zero or from C, as on
     /// the packed path: the results are bit-identical to it, so a batch of rows and one row at a time
     /// agree. Tasks are disjoint column ranges, so any thread count gives the same bits.

@@ -181,9 +181,10 @@ public class SgemmTests
         var savedKernel = Sgemm.Kernel;
         try
         {
+            // k·n above 2^17 takes the unpacked path (n = 513 with k = 600, n = 1031 with k ≥ 129), the rest the packed one.
             foreach (int m in new[] { 1, 2, 3, 4 })
-                foreach (int n in new[] { 1, 7, 8, 9, 131, 513 })
-                    foreach (int k in new[] { 1, 7, 8, 9, 600 })
+                foreach (int n in new[] { 1, 7, 8, 9, 131, 513, 1031 })
+                    foreach (int k in new[] { 1, 7, 8, 9, 129, 600 })
                         foreach (bool tb in new[] { false, true })
                             foreach (bool accumulate in new[] { false, true })
                             {
