@@ -129,43 +129,9 @@ public class SgemmTests
     {
         if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
         const int m = 19, n = 131, k = 600;    // ≈ 1.5M multiply-adds: above the parallel threshold (2²⁰)
-        int saved = Compute.MaxThreads;
-        var savedKernel = Sgemm.Kernel;
-        try
-        {
-            foreach (bool ta in new[] { false, true })
-                foreach (bool tb in new[] { false, true })
-                {
-                    var (a, lda, b, ldb) = MakeOperands(ta, tb, m, n, k, pad: 1, seed: 3);
-                    var initial = RandomArray(m * n, new Random(4));
-                    var expected = new float[m * n];
-                    for (int i = 0; i < m; i++)
-                        for (int j = 0; j < n; j++)
-                        {
-                            float s = initial[i * n + j];
-                            for (int p = 0; p < k; p++)
-                                s = MathF.FusedMultiplyAdd(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], s);
-                            expected[i * n + j] = s;
-                        }
-                    foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
-                    {
-                        if (kind > Sgemm.BestKernel) continue;
-                        Sgemm.Kernel = kind;
-                        foreach (int threads in new[] { 1, 2 })
-                        {
-                            Compute.MaxThreads = threads;
-                            var c = (float[])initial.Clone();
-                            Sgemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
-                            Assert.That(BitsEqual(expected, c), Is.True, $"transA={ta}, transB={tb}, kernel={kind}, threads={threads}");
-                        }
-                    }
-                }
-        }
-        finally
-        {
-            Compute.MaxThreads = saved;
-            Sgemm.Kernel = savedKernel;
-        }
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+                AssertOneFusedChainOnEveryPath(ta, tb, m, n, k, accumulate: true, operandSeed: 3, initialSeed: 4);
     }
 
     /// <summary>
@@ -177,40 +143,48 @@ public class SgemmTests
     public void FewRows_AreTheSameFusedChainInKOrder()
     {
         if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
+        // k·n above 2^17 takes the unpacked path (n = 513 with k = 600, n = 1031 with k ≥ 129), the rest the packed one.
+        foreach (int m in new[] { 1, 2, 3, 4 })
+            foreach (int n in new[] { 1, 7, 8, 9, 131, 513, 1031 })
+                foreach (int k in new[] { 1, 7, 8, 9, 129, 600 })
+                    foreach (bool tb in new[] { false, true })
+                        foreach (bool accumulate in new[] { false, true })
+                            AssertOneFusedChainOnEveryPath(false, tb, m, n, k, accumulate, operandSeed: m * 31 + n * 7 + k, initialSeed: n + k);
+    }
+
+    /// <summary>
+    /// Every element of C equals, bit for bit, one fused-multiply-add chain over k in ascending order (from C when
+    /// accumulating, else from zero), on every kernel path this machine has and with 1 and 2 threads.
+    /// </summary>
+    private static void AssertOneFusedChainOnEveryPath(bool ta, bool tb, int m, int n, int k, bool accumulate, int operandSeed, int initialSeed)
+    {
+        var (a, lda, b, ldb) = MakeOperands(ta, tb, m, n, k, pad: 1, seed: operandSeed);
+        var initial = RandomArray(m * n, new Random(initialSeed));
+        var expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = accumulate ? initial[i * n + j] : 0f;
+                for (int p = 0; p < k; p++)
+                    sum = MathF.FusedMultiplyAdd(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], sum);
+                expected[i * n + j] = sum;
+            }
         int saved = Compute.MaxThreads;
         var savedKernel = Sgemm.Kernel;
         try
         {
-            // k·n above 2^17 takes the unpacked path (n = 513 with k = 600, n = 1031 with k ≥ 129), the rest the packed one.
-            foreach (int m in new[] { 1, 2, 3, 4 })
-                foreach (int n in new[] { 1, 7, 8, 9, 131, 513, 1031 })
-                    foreach (int k in new[] { 1, 7, 8, 9, 129, 600 })
-                        foreach (bool tb in new[] { false, true })
-                            foreach (bool accumulate in new[] { false, true })
-                            {
-                                var (a, lda, b, ldb) = MakeOperands(false, tb, m, n, k, pad: 1, seed: m * 31 + n * 7 + k);
-                                var initial = RandomArray(m * n, new Random(n + k));
-                                var expected = new float[m * n];
-                                for (int i = 0; i < m; i++)
-                                    for (int j = 0; j < n; j++)
-                                    {
-                                        float sum = accumulate ? initial[i * n + j] : 0f;
-                                        for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], sum);
-                                        expected[i * n + j] = sum;
-                                    }
-                                foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
-                                {
-                                    if (kind > Sgemm.BestKernel) continue;
-                                    Sgemm.Kernel = kind;
-                                    foreach (int threads in new[] { 1, 2 })
-                                    {
-                                        Compute.MaxThreads = threads;
-                                        var c = (float[])initial.Clone();
-                                        Sgemm.Multiply(false, tb, m, n, k, a, lda, b, ldb, c, n, accumulate);
-                                        Assert.That(BitsEqual(expected, c), Is.True, $"{m}x{n}x{k}, transB={tb}, accumulate={accumulate}, kernel={kind}, threads={threads}");
-                                    }
-                                }
-                            }
+            foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
+            {
+                if (kind > Sgemm.BestKernel) continue;
+                Sgemm.Kernel = kind;
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    Compute.MaxThreads = threads;
+                    var c = (float[])initial.Clone();
+                    Sgemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate);
+                    Assert.That(BitsEqual(expected, c), Is.True, $"{m}x{n}x{k}, transA={ta}, transB={tb}, accumulate={accumulate}, kernel={kind}, threads={threads}");
+                }
+            }
         }
         finally
         {
