@@ -342,7 +342,7 @@ public static unsafe class Sgemm
         {
             int end = Math.Min(n, (t + 1) * FewRowsChunk), j0 = t * FewRowsChunk;
             // Full blocks of 8 columns row by row (8 rows of a transposed B streamed at a time), then the edge columns.
-            for (; j0 + 8 <= end && Avx.IsSupported; j0 += 8)
+            for (; j0 + 8 <= end; j0 += 8)
                 for (int i = 0; i < m; i++)
                     FewRowsRow8(transB, j0, k, (float*)pa + (nint)i * lda, (float*)pb, ldb, (float*)pc + (nint)i * ldc, accumulate);
             for (; j0 < end; j0 += 8)
@@ -388,8 +388,8 @@ public static unsafe class Sgemm
         acc.Store(c + j0);
     }
 
-    /// <summary>Columns [j0, j0 + cols) (cols ≤ 8: the edge, or every block without AVX) of the m ≤ 4 rows of C (see
-    /// <see cref="RunFewRows"/>).</summary>
+    /// <summary>The edge columns [j0, j0 + cols) (cols &lt; 8) of the m ≤ 4 rows of C (see <see cref="RunFewRows"/>;
+    /// its vector kernels imply AVX2).</summary>
     [SkipLocalsInit]
     private static void FewRowsBlock(bool transB, int m, int j0, int cols, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
@@ -403,31 +403,9 @@ public static unsafe class Sgemm
             acc[i] = Vector256.Load(lanes);
         }
 
-        int p = 0;
-        if (cols == 8 && transB && Avx.IsSupported)
+        for (int p = 0; p < k; p++)
         {
-            // lanes[q·8 + r] = B[j0 + r, p + q]: row q is op(B)[p + q, j0 .. j0 + 7].
-            for (; p + 8 <= k; p += 8)
-            {
-                Transpose8x8(b + (nint)j0 * ldb + p, ldb, lanes, 8);
-                for (int q = 0; q < 8; q++)
-                {
-                    var v = Vector256.Load(lanes + q * 8);
-                    for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p + q]), v, acc[i]);
-                }
-            }
-        }
-        else if (cols == 8 && !transB)
-        {
-            for (; p < k; p++)
-            {
-                var v = Vector256.Load(b + (nint)p * ldb + j0);
-                for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p]), v, acc[i]);
-            }
-        }
-        for (; p < k; p++)
-        {
-            // Edge columns or the last k: gather op(B)[p, j0 + r] (zero past the block's columns, never stored).
+            // Gather op(B)[p, j0 + r] (zero past the block's columns, never stored).
             for (int r = 0; r < 8; r++) lanes[r] = r < cols ? (transB ? b[(nint)(j0 + r) * ldb + p] : b[(nint)p * ldb + j0 + r]) : 0f;
             var v = Vector256.Load(lanes);
             for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p]), v, acc[i]);

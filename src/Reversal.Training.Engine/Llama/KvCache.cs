@@ -53,9 +53,6 @@ public sealed class KvCache
     /// <exception cref="ArgumentException">A row would exceed the capacity.</exception>
     internal DecodingStep Plan(int[] newCounts, int[]? positions = null) => new((int[])_lengths.Clone(), newCounts, Capacity, positions);
 
-    /// <summary>True once every layer keeps the sine-negated rotation of its keys too.</summary>
-    internal bool KeepsMirroredKeys => _layers.Length > 0 && _layers[0].KeysMirrored is not null;
-
     /// <summary>Every layer also keeps its keys with the sine-negated rotation from now on (before the first token).</summary>
     internal void KeepMirroredKeys()
     {

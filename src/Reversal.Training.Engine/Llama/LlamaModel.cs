@@ -227,10 +227,11 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
             var gathered = Tensor.Zeros(scored.Count, width);
             for (int r = 0; r < scored.Count; r++)
                 hidden.Slice(scored[r] * width, width).CopyTo(gathered.AsSpan().Slice(r * width, width));
-            var logits = Functional.Linear(gathered, HeadWeight).AsSpan();
-            var logitRows = logits.ToArray();
+            var logits = Functional.Linear(gathered, HeadWeight);
+            float[] logitRows = logits.Buffer;
+            int logitStart = logits.Offset;
             int[] targetIds = targets.ToArray();
-            Compute.For(scored.Count, r => result[scored[r]] = LogSoftmax.At(logitRows.AsSpan(r * vocab, vocab), targetIds[scored[r]]));
+            Compute.For(scored.Count, r => result[scored[r]] = LogSoftmax.At(logitRows.AsSpan(logitStart + r * vocab, vocab), targetIds[scored[r]]));
         }
         return result;
     }
@@ -344,6 +345,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
             afterPrefix = DecodeStep(prefix, counts, cache);
         }
         for (int r = 1; r < rows; r++) cache.CopyRow(0, r);
+        double afterPrefixNormalizer = LogSoftmax.LogNormalizer(afterPrefix); // shared by every first token
 
         var packed = new List<int>();
         for (int start = 0; start < continuations.Count; start += rows)
@@ -354,7 +356,7 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
             for (int i = 0; i < n; i++)
             {
                 int[] ids = continuations[start + i];
-                result[start + i] = LogSoftmax.At(afterPrefix, ids[0]);
+                result[start + i] = afterPrefix[ids[0]] - afterPrefixNormalizer;
                 counts[i] = ids.Length - 1;
                 for (int j = 0; j < ids.Length - 1; j++) packed.Add(ids[j]);
             }

@@ -127,7 +127,7 @@ public sealed class InfillDecoder : ICompletionDecoder
                 row.Sequence.CopyTo(ids, offset);
                 for (int i = 0; i < length; i++)
                 {
-                    positions[offset + i] = i < row.Prefix ? i : row.MaskPosition + (i - row.Prefix);
+                    positions[offset + i] = PositionOf(row, i);
                     keyMask[offset + i] = true;
                 }
                 prefixes[b] = row.Prefix;
@@ -136,15 +136,7 @@ public sealed class InfillDecoder : ICompletionDecoder
             var input = new ModelInput(active.Length, width, ids, positions, AttentionMaskPolicy.PrefixBidirectional(prefixes), keyMask);
             float[] logits = model.Logits(input, last);
             int vocab = model.VocabSize;
-            for (int b = 0; b < active.Length; b++)
-            {
-                var row = active[b];
-                int next = Generator.ArgMax(logits.AsSpan(b * vocab, vocab));
-                if (next == _tokens.EndOfPiece) { row.Done = true; continue; }
-                row.Generated.Add(next);
-                if (next == stopId) { row.Done = true; continue; }
-                row.Sequence.Add(next);
-            }
+            for (int b = 0; b < active.Length; b++) Advance(active[b], logits.AsSpan(b * vocab, vocab), stopId);
         }
     }
 
@@ -154,6 +146,18 @@ public sealed class InfillDecoder : ICompletionDecoder
     {
         int length = row.Sequence.Count;
         return row.Done || step >= row.Budget || length > context || row.MaskPosition + (length - row.Prefix) >= context;
+    }
+
+    /// <summary>Takes the greedy token from <paramref name="logits"/>: [eop] ends the row (not kept), the stop id ends it
+    /// (kept), any other token is appended to its sequence. True when the row goes on.</summary>
+    private bool Advance(Row row, ReadOnlySpan<float> logits, int stopId)
+    {
+        int next = Generator.ArgMax(logits);
+        if (next == _tokens.EndOfPiece) { row.Done = true; return false; }
+        row.Generated.Add(next);
+        if (next == stopId) { row.Done = true; return false; }
+        row.Sequence.Add(next);
+        return true;
     }
 
     /// <summary>Position id of sequence index i of <paramref name="row"/>: Part A by index, Part B from the mask's position.</summary>
@@ -196,13 +200,9 @@ public sealed class InfillDecoder : ICompletionDecoder
                 var row = active[b];
                 keep[b] = false;
                 if (row.Done) continue;
-                int next = Generator.ArgMax(logits.AsSpan(b * vocab, vocab));
-                if (next == _tokens.EndOfPiece) { row.Done = true; continue; }
-                row.Generated.Add(next);
-                if (next == stopId) { row.Done = true; continue; }
-                row.Sequence.Add(next);
+                if (!Advance(row, logits.AsSpan(b * vocab, vocab), stopId)) continue;
                 if (Finished(row, step + 1, context)) { row.Done = true; continue; }
-                ids[b] = next;
+                ids[b] = row.Sequence[^1];
                 keep[b] = true;
                 positions[b] = PositionOf(row, row.Sequence.Count - 1);
                 any = true;
