@@ -20,7 +20,8 @@ namespace Reversal.Training.Engine.Kernels;
 /// the strip of <c>op(A)</c> is packed into an L1-resident micro-panel and swept across all B panels by a
 /// register-blocked micro-kernel: Vector512 with an 8×32 tile when <see cref="Vector512.IsHardwareAccelerated"/>,
 /// otherwise Vector256 + FMA with a 6×16 tile, otherwise a scalar 4×4 tile. Packing uses vector copies or 8×8
-/// in-register transposes, so the A·B, A·Bᵀ and Aᵀ·B layouts all run at kernel speed. Edge tiles are computed on
+/// in-register transposes (for the 6-row kernel's A panels, 6×8 blocks transposed with two zero rows), so the A·B,
+/// A·Bᵀ and Aᵀ·B layouts all run at kernel speed. Edge tiles are computed on
 /// the zero-padded panels into a scratch tile and only their valid part is written back, so elements of <c>C</c>
 /// outside the m×n window (row padding beyond n) are never read or written.
 /// </para>
@@ -518,7 +519,8 @@ public static unsafe class Sgemm
         if (Volatile.Read(ref job.NextTile) >= tiles) return;
 
         // A micro-panel (MR × Kc, packed just in time, L1-resident) and a scratch tile for edges, on the stack.
-        float* aRaw = stackalloc float[TK.MR * MaxKc + AlignSlack];
+        // (+8: the 6-row packing's last 8-float store may run 2 floats past the panel.)
+        float* aRaw = stackalloc float[TK.MR * MaxKc + AlignSlack + 8];
         float* edgeRaw = stackalloc float[TK.MR * TK.NR + AlignSlack];
         float* aPanel = Align64(aRaw), edgeTile = Align64(edgeRaw);
         new Span<float>(edgeTile, TK.MR * TK.NR).Clear();
@@ -597,6 +599,16 @@ public static unsafe class Sgemm
                 for (int p = 0; p < kc; p++)
                     Vector256.Store(Vector256.Load(src + (nint)p * lda), dst + p * 8);
             }
+            else if (rows == 6 && mr == 6 && Vector128.IsHardwareAccelerated)
+            {
+                // Six floats per p: one 4-float and one 2-float copy (never reading past row i0 + 5).
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = src + (nint)p * lda;
+                    Vector128.Store(Vector128.Load(s), dst + p * 6);
+                    *(ulong*)(dst + p * 6 + 4) = *(ulong*)(s + 4);
+                }
+            }
             else
             {
                 for (int p = 0; p < kc; p++)
@@ -617,6 +629,9 @@ public static unsafe class Sgemm
             if (rows == 8 && mr == 8 && Avx.IsSupported)
                 for (; p + 8 <= kc; p += 8)
                     Transpose8x8(src + p, lda, dst + p * 8, 8);
+            else if (rows == 6 && mr == 6 && Avx.IsSupported)
+                for (; p + 8 <= kc; p += 8)
+                    Transpose6x8(src + p, lda, dst + p * 6);
             if (p < kc)
             {
                 for (int r = 0; r < rows; r++)
@@ -702,15 +717,54 @@ public static unsafe class Sgemm
     private static void Transpose8x8(float* src, int srcStride, float* dst, int dstStride)
     {
         nint s = srcStride;
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + s);
-        var r2 = Avx.LoadVector256(src + 2 * s);
-        var r3 = Avx.LoadVector256(src + 3 * s);
-        var r4 = Avx.LoadVector256(src + 4 * s);
-        var r5 = Avx.LoadVector256(src + 5 * s);
-        var r6 = Avx.LoadVector256(src + 6 * s);
-        var r7 = Avx.LoadVector256(src + 7 * s);
+        Transpose8(
+            Avx.LoadVector256(src), Avx.LoadVector256(src + s), Avx.LoadVector256(src + 2 * s), Avx.LoadVector256(src + 3 * s),
+            Avx.LoadVector256(src + 4 * s), Avx.LoadVector256(src + 5 * s), Avx.LoadVector256(src + 6 * s), Avx.LoadVector256(src + 7 * s),
+            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        nint d = dstStride;
+        Avx.Store(dst, c0);
+        Avx.Store(dst + d, c1);
+        Avx.Store(dst + 2 * d, c2);
+        Avx.Store(dst + 3 * d, c3);
+        Avx.Store(dst + 4 * d, c4);
+        Avx.Store(dst + 5 * d, c5);
+        Avx.Store(dst + 6 * d, c6);
+        Avx.Store(dst + 7 * d, c7);
+    }
 
+    /// <summary>
+    /// Packs a 6×8 block for the 6-row kernel: row r of the source (8 floats at <c>src + r·srcStride</c>) becomes
+    /// <c>dst[c·6 + r]</c>. Each column is stored as 8 floats (its 6 values and 2 zeros) in ascending order, so every
+    /// column overwrites the previous one's zeros; the last writes 2 floats past <c>dst + 48</c>, which the caller
+    /// either packs next or has as slack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose6x8(float* src, int srcStride, float* dst)
+    {
+        nint s = srcStride;
+        var zero = Vector256<float>.Zero;
+        Transpose8(
+            Avx.LoadVector256(src), Avx.LoadVector256(src + s), Avx.LoadVector256(src + 2 * s), Avx.LoadVector256(src + 3 * s),
+            Avx.LoadVector256(src + 4 * s), Avx.LoadVector256(src + 5 * s), zero, zero,
+            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        Avx.Store(dst, c0);
+        Avx.Store(dst + 6, c1);
+        Avx.Store(dst + 12, c2);
+        Avx.Store(dst + 18, c3);
+        Avx.Store(dst + 24, c4);
+        Avx.Store(dst + 30, c5);
+        Avx.Store(dst + 36, c6);
+        Avx.Store(dst + 42, c7);
+    }
+
+    /// <summary>The in-register 8×8 transpose: <c>c<sub>j</sub>[r] = r<sub>r</sub>[j]</c>, 24 AVX shuffles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
+        out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
+    {
         // Interleave row pairs: t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], t1 = the [2,3 | 6,7] halves.
         var t0 = Avx.UnpackLow(r0, r1);
         var t1 = Avx.UnpackHigh(r0, r1);
@@ -732,15 +786,14 @@ public static unsafe class Sgemm
         var u7 = Avx.Shuffle(t5, t7, 0xEE);
 
         // Join 128-bit halves: column c = rows 0..3 from u(c mod 4) and rows 4..7 from u(c mod 4 + 4).
-        nint d = dstStride;
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + d, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * d, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * d, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * d, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * d, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * d, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * d, Avx.Permute2x128(u3, u7, 0x31));
+        c0 = Avx.Permute2x128(u0, u4, 0x20);
+        c1 = Avx.Permute2x128(u1, u5, 0x20);
+        c2 = Avx.Permute2x128(u2, u6, 0x20);
+        c3 = Avx.Permute2x128(u3, u7, 0x20);
+        c4 = Avx.Permute2x128(u0, u4, 0x31);
+        c5 = Avx.Permute2x128(u1, u5, 0x31);
+        c6 = Avx.Permute2x128(u2, u6, 0x31);
+        c7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 
     // ------------------------------------------------------------------------------------------------------------
