@@ -7,8 +7,10 @@ namespace Reversal.Training.Engine.Kernels;
 /// <summary>
 /// Tiled scaled-dot-product attention with an <see cref="Reversal.Training.Attention.AttentionMaskPolicy"/>, forward and backward.
 /// Queries are processed in blocks of <see cref="QueryBlock"/> rows; each block's scores against its visible key range
-/// are computed with SGEMM, soft-maxed in place, and multiplied into the output. Memory beyond the operands is
-/// <c>O(QueryBlock · Tk)</c> per worker plus one log-sum-exp per (row, head): the <c>T × T</c> matrix never exists.
+/// are computed with SGEMM, soft-maxed in place, and multiplied into the output. When a task has several query blocks,
+/// its keys and values are packed for SGEMM once (<see cref="Sgemm.PackB"/>) instead of once per block: the same
+/// products, bit for bit. Memory beyond the operands is <c>O(QueryBlock · Tk + Tk · d)</c> per worker plus one
+/// log-sum-exp per (row, head): linear in T, the <c>T × T</c> matrix never exists.
 /// </summary>
 /// <remarks>
 /// <para><b>Key ranges.</b> Every policy's visible keys of a row are a prefix <c>[0, KeyEnd)</c>; a block only touches
@@ -45,6 +47,10 @@ internal static class AttentionKernel
             int b = task / p.KvHeads, kvh = task % p.KvHeads, queries = p.QueryCount(b);
             var pool = ArrayPool<float>.Shared;
             float[] scores = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(p.Mirrors ? QueryBlock * ld : 1);
+            int kv0 = p.KeyIndex(b, 0, kvh);
+            bool reused = queries * p.Group > QueryBlock;
+            using PackedB? keysT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.KeyStandard.AsSpan(kv0), kStride) : null;
+            using PackedB? values = reused ? Sgemm.PackB(false, p.KeyLength, d, p.Value.AsSpan(kv0), kStride) : null;
             try
             {
                 for (int g = 0; g < p.Group; g++)
@@ -53,7 +59,7 @@ internal static class AttentionKernel
                     for (int m0 = 0; m0 < queries; m0 += QueryBlock)
                     {
                         int rows = Math.Min(QueryBlock, queries - m0);
-                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored, keysT);
                         for (int r = 0; r < rows; r++)
                         {
                             // Row-exact: the softmax covers only the row's keys up to its last visible one, so a row's
@@ -71,8 +77,8 @@ internal static class AttentionKernel
                             for (int r = 0; r < rows; r++) o.Slice(r * qStride, d).Clear();
                             continue;
                         }
-                        Sgemm.Multiply(false, false, rows, d, block.End, scores, ld,
-                            p.Value.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, o, qStride);
+                        if (values is not null) Sgemm.MultiplyPacked(false, rows, d, block.End, scores, ld, values, o, qStride);
+                        else Sgemm.Multiply(false, false, rows, d, block.End, scores, ld, p.Value.AsSpan(kv0), kStride, o, qStride);
                     }
                 }
             }
@@ -99,6 +105,10 @@ internal static class AttentionKernel
             var pool = ArrayPool<float>.Shared;
             float[] probs = pool.Rent(QueryBlock * ld), mirrored = pool.Rent(QueryBlock * ld), dScores = pool.Rent(QueryBlock * ld);
             int kv0 = p.KeyIndex(b, 0, kvh);
+            bool reused = p.QueryCount(b) * p.Group > QueryBlock;
+            using PackedB? keysT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.KeyStandard.AsSpan(kv0), kStride) : null;
+            using PackedB? keys = reused ? Sgemm.PackB(false, p.KeyLength, d, p.KeyStandard.AsSpan(kv0), kStride) : null;
+            using PackedB? valuesT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.Value.AsSpan(kv0), kStride) : null;
             try
             {
                 for (int g = 0; g < p.Group; g++)
@@ -107,7 +117,7 @@ internal static class AttentionKernel
                     for (int m0 = 0; m0 < p.QueryCount(b); m0 += QueryBlock)
                     {
                         int rows = Math.Min(QueryBlock, p.QueryCount(b) - m0);
-                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored, keysT);
                         int end = block.End;
                         if (end == 0) continue;
                         int q0 = p.QueryIndex(b, m0, h);
@@ -122,7 +132,8 @@ internal static class AttentionKernel
                         // dV[0:E] += Pᵀ · dO
                         Sgemm.Multiply(true, false, end, d, rows, probs, ld, dO, qStride, dValue.AsSpan(kv0), kStride, accumulate: true);
                         // dP = dO · V[0:E]ᵀ
-                        Sgemm.Multiply(false, true, rows, end, d, dO, qStride, p.Value.AsSpan(kv0), kStride, dScores, ld);
+                        if (valuesT is not null) Sgemm.MultiplyPacked(false, rows, end, d, dO, qStride, valuesT, dScores, ld);
+                        else Sgemm.Multiply(false, true, rows, end, d, dO, qStride, p.Value.AsSpan(kv0), kStride, dScores, ld);
                         for (int r = 0; r < rows; r++)
                         {
                             int t = m0 + r;
@@ -154,8 +165,11 @@ internal static class AttentionKernel
                         if (block.StandardEnd > 0)
                         {
                             int n1 = block.StandardEnd;
-                            Sgemm.Multiply(false, false, rows, d, n1, dScores, ld, p.KeyStandard.AsSpan(kv0), kStride,
-                                dQueryStandard.AsSpan(q0), qStride, accumulate: true);
+                            if (keys is not null)
+                                Sgemm.MultiplyPacked(false, rows, d, n1, dScores, ld, keys, dQueryStandard.AsSpan(q0), qStride, accumulate: true);
+                            else
+                                Sgemm.Multiply(false, false, rows, d, n1, dScores, ld, p.KeyStandard.AsSpan(kv0), kStride,
+                                    dQueryStandard.AsSpan(q0), qStride, accumulate: true);
                             Sgemm.Multiply(true, false, n1, d, rows, dScores, ld, p.QueryStandard.AsSpan(q0), qStride,
                                 dKeyStandard.AsSpan(kv0), kStride, accumulate: true);
                         }
@@ -187,9 +201,11 @@ internal static class AttentionKernel
 
     /// <summary>
     /// Fills <c>scores[r, 0:End)</c> (row stride Tk) with the scaled score of every visible pair and −∞ elsewhere, using
-    /// <paramref name="mirroredScratch"/> for the mirrored-rotation products.
+    /// <paramref name="mirroredScratch"/> for the mirrored-rotation products and, when given, the task's prepacked
+    /// standard keys <paramref name="keysT"/> (<c>Kᵀ</c>, d × Tk).
     /// </summary>
-    private static BlockRange ScoreBlock(AttentionProblem p, int b, int h, int kvh, int m0, int rows, float[] scores, float[] mirroredScratch)
+    private static BlockRange ScoreBlock(AttentionProblem p, int b, int h, int kvh, int m0, int rows, float[] scores, float[] mirroredScratch,
+        PackedB? keysT)
     {
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
         int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
@@ -215,7 +231,9 @@ internal static class AttentionKernel
         }
         if (end == 0) return new BlockRange(0, 0, 0);
         int q0 = p.QueryIndex(b, m0, h);
-        if (standardEnd > 0)
+        if (standardEnd > 0 && keysT is not null)
+            Sgemm.MultiplyPacked(false, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride, keysT, scores, ld);
+        else if (standardEnd > 0)
             Sgemm.Multiply(false, true, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride,
                 p.KeyStandard.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, scores, ld);
         if (mirroredStart < end)

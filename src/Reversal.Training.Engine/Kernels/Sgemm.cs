@@ -43,7 +43,7 @@ namespace Reversal.Training.Engine.Kernels;
 /// path allocates only the small bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>).
 /// </para>
 /// </remarks>
-public static unsafe class Sgemm
+public static unsafe partial class Sgemm
 {
     /// <summary>Micro-kernel families, from the portable fallback to the widest SIMD path.</summary>
     internal enum KernelKind
@@ -229,7 +229,11 @@ public static unsafe class Sgemm
         // Tiling of the chunk: TilesM × TilesN tiles of Mc rows × Nc columns (Mc multiple of MR, Nc of NR).
         public int Mc, Nc, TilesM, TilesN, Panels;
 
-        // Work claiming (reset per chunk).
+        // Floats between consecutive NR-column panels of PackedB (k·NR when packed by this call; the packed matrix's
+        // full depth times NR for a prepacked B used to a smaller depth).
+        public nint PanelStride;
+
+        // Work claiming (reset per chunk); a prepacked B starts with every panel done.
         public int NextPanel, DonePanels, NextTile;
 
         public bool InUse;
@@ -253,16 +257,8 @@ public static unsafe class Sgemm
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         KernelKind kind = s_kernel;
-        int mr, nr;
-        switch (kind)
-        {
-            case KernelKind.Vector512: mr = Avx512Kernel.MR; nr = Avx512Kernel.NR; break;
-            case KernelKind.Vector256: mr = Avx2Kernel.MR; nr = Avx2Kernel.NR; break;
-            default: mr = ScalarKernel.MR; nr = ScalarKernel.NR; break;
-        }
-
-        long work = (long)m * n * k;
-        int threads = work >= ParallelThreshold ? Math.Min(Compute.CurrentMaxThreads, Environment.ProcessorCount) : 1;
+        var (mr, nr) = TileOf(kind);
+        int threads = ThreadsFor(m, n, k);
         if (m <= FewRows && !transA && kind != KernelKind.Scalar && (long)k * n > FewRowsMinB)
         {
             RunFewRows(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
@@ -276,16 +272,13 @@ public static unsafe class Sgemm
         if (packedFloats + AlignSlack > Array.MaxLength)
             throw new NotSupportedException($"k = {k} is too large: one packed panel of op(B) would need {packedFloats} floats.");
 
-        Job? job = t_job;
-        if (job is null || job.InUse) { job = new Job(); t_job ??= job; }
-        job.InUse = true;
+        Job job = RentJob();
         try
         {
             job.A = a; job.B = b; job.C = c;
             job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
             job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
-            int kBlocks = (k + MaxKc - 1) / MaxKc;
-            job.Kc = Math.Min(MaxKc, RoundUp((k + kBlocks - 1) / kBlocks, 8));
+            job.Kc = KBlock(k);
 
             if (packedFloats <= StackPackedB)
             {
@@ -309,9 +302,43 @@ public static unsafe class Sgemm
         }
         finally
         {
-            job.A = job.B = job.C = job.PackedB = null;
-            job.InUse = false;
+            ReturnJob(job);
         }
+    }
+
+    /// <summary>The register tile (rows MR, columns NR) of a kernel.</summary>
+    private static (int Mr, int Nr) TileOf(KernelKind kind) => kind switch
+    {
+        KernelKind.Vector512 => (Avx512Kernel.MR, Avx512Kernel.NR),
+        KernelKind.Vector256 => (Avx2Kernel.MR, Avx2Kernel.NR),
+        _ => (ScalarKernel.MR, ScalarKernel.NR),
+    };
+
+    /// <summary>Workers for an m×n×k product: one below <see cref="ParallelThreshold"/> multiply-adds.</summary>
+    private static int ThreadsFor(int m, int n, int k) =>
+        (long)m * n * k >= ParallelThreshold ? Math.Min(Compute.CurrentMaxThreads, Environment.ProcessorCount) : 1;
+
+    /// <summary>Depth of the k blocks: k split into equal blocks of at most <see cref="MaxKc"/>, rounded up to 8.</summary>
+    private static int KBlock(int k)
+    {
+        int kBlocks = (k + MaxKc - 1) / MaxKc;
+        return Math.Min(MaxKc, RoundUp((k + kBlocks - 1) / kBlocks, 8));
+    }
+
+    /// <summary>This thread's job (a new one when it is in use by an outer call on the same thread).</summary>
+    private static Job RentJob()
+    {
+        Job? job = t_job;
+        if (job is null || job.InUse) { job = new Job(); t_job ??= job; }
+        job.InUse = true;
+        return job;
+    }
+
+    /// <summary>Releases a job from <see cref="RentJob"/>, dropping its pointers.</summary>
+    private static void ReturnJob(Job job)
+    {
+        job.A = job.B = job.C = job.PackedB = null;
+        job.InUse = false;
     }
 
     /// <summary>Rows of op(A) up to which <see cref="RunFewRows"/> replaces the packed path.</summary>
@@ -429,15 +456,21 @@ public static unsafe class Sgemm
             job.J0 = j0;
             job.Cols = cols;
             job.Panels = (cols + nr - 1) / nr;
-            Plan(job, job.M, cols, job.K, mr, nr, threads);
+            job.PanelStride = (nint)job.K * nr;
             job.NextPanel = 0;
             job.DonePanels = 0;
-            job.NextTile = 0;
-
-            int workers = Math.Min(threads, job.TilesM * job.TilesN);
-            if (workers <= 1) job.Worker(0);
-            else Compute.For(workers, job.Worker);
+            RunTiles(job, mr, nr, threads);
         }
+    }
+
+    /// <summary>Plans the tiles of the current chunk and runs the workers over them (B packed or being packed).</summary>
+    private static void RunTiles(Job job, int mr, int nr, int threads)
+    {
+        Plan(job, job.M, job.Cols, job.K, mr, nr, threads);
+        job.NextTile = 0;
+        int workers = Math.Min(threads, job.TilesM * job.TilesN);
+        if (workers <= 1) job.Worker(0);
+        else Compute.For(workers, job.Worker);
     }
 
     /// <summary>
@@ -544,7 +577,7 @@ public static unsafe class Sgemm
         int i0 = tm * job.Mc, rows = Math.Min(job.Mc, job.M - i0);
         int jc = tn * job.Nc, cols = Math.Min(job.Nc, job.Cols - jc);
         int k = job.K, kcMax = job.Kc, ldc = job.Ldc;
-        nint panelStride = (nint)k * nr;
+        nint panelStride = job.PanelStride;
         float* cTile = job.C + (nint)i0 * ldc + job.J0 + jc;
         float* bTile = job.PackedB + (jc / nr) * panelStride;
 

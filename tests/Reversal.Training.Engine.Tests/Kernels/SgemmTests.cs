@@ -15,7 +15,7 @@ namespace Reversal.Training.Engine.Tests.Kernels;
 /// used here (≤ 600); the 2050-deep chunking test uses 1e-4.
 /// </summary>
 [TestFixture]
-public class SgemmTests
+public partial class SgemmTests
 {
     private static readonly int[] Sizes = [1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65, 127, 128, 129, 255, 257];
 

@@ -1,0 +1,104 @@
+namespace Reversal.Training.Engine.Kernels;
+
+public static unsafe partial class Sgemm
+{
+    /// <summary>
+    /// Packs <c>op(B)</c> (<paramref name="k"/> × <paramref name="n"/>; stored <c>k×n</c>, or <c>n×k</c> when
+    /// <paramref name="transposeB"/>, row stride <paramref name="ldb"/>) for the current kernel, for repeated
+    /// <see cref="MultiplyPacked"/> calls.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or <paramref name="ldb"/> is smaller than the stored row length.</exception>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than the stored matrix requires.</exception>
+    internal static PackedB PackB(bool transposeB, int k, int n, ReadOnlySpan<float> b, int ldb)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        CheckLeadingDimension(ldb, bCols, bRows, "ldb", "B", transposeB ? "transposeB = true: B is stored n×k" : "transposeB = false: B is stored k×n");
+        long need = Required(bRows, bCols, ldb);
+        if (b.Length < need)
+            throw new ArgumentException($"b has {b.Length} elements but op(B) {k}×{n} (stored {bRows}×{bCols}) with ldb {ldb} needs {need}.", nameof(b));
+
+        KernelKind kind = s_kernel;
+        int nr = TileOf(kind).Nr;
+        var packed = new PackedB(kind, nr, k, n);
+        if (k == 0 || n == 0) return packed;
+        fixed (float* pb = b)
+        {
+            float* dst = packed.Panels;
+            for (int j0 = 0; j0 < n; j0 += nr, dst += (nint)k * nr)
+                PackBPanel(nr, transposeB, pb, ldb, j0, Math.Min(nr, n - j0), k, dst);
+        }
+        return packed;
+    }
+
+    /// <summary>
+    /// <c>C (+)= op(A) · op(B)[0:k, 0:n]</c> with op(B) prepacked by <see cref="PackB"/>: the same products, bit for bit,
+    /// as <see cref="Multiply"/> on the unpacked matrix's leading <paramref name="k"/> rows and <paramref name="n"/>
+    /// columns, without packing B again. A is as in <see cref="Multiply"/>; C is <c>m×n</c> with row stride
+    /// <paramref name="ldc"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative or exceeds the packed matrix, or a leading dimension is too small.</exception>
+    /// <exception cref="ArgumentException">A span is too short, c overlaps a, or <paramref name="b"/> was packed for another kernel.</exception>
+    internal static void MultiplyPacked(bool transposeA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        PackedB b, Span<float> c, int ldc, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, b.Columns);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, b.Depth);
+        if (b.Kernel != s_kernel)
+            throw new ArgumentException($"b was packed for the {b.Kernel} kernel, but SGEMM now uses {s_kernel}.", nameof(b));
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+        CheckLeadingDimension(lda, aCols, aRows, "lda", "A", transposeA ? "transposeA = true: A is stored k×m" : "transposeA = false: A is stored m×k");
+        CheckLeadingDimension(ldc, n, m, "ldc", "C", "C is m×n");
+        if (m == 0 || n == 0) return;
+
+        long needA = Required(aRows, aCols, lda), needC = Required(m, n, ldc);
+        if (a.Length < needA)
+            throw new ArgumentException($"a has {a.Length} elements but op(A) {m}×{k} (stored {aRows}×{aCols}) with lda {lda} needs {needA}.", nameof(a));
+        if (c.Length < needC)
+            throw new ArgumentException($"c has {c.Length} elements but C {m}×{n} with ldc {ldc} needs {needC}.", nameof(c));
+        Span<float> cUsed = c.Slice(0, (int)needC);
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++) cUsed.Slice(i * ldc, n).Clear();
+            return;
+        }
+        if (cUsed.Overlaps(a.Slice(0, (int)needA)))
+            throw new ArgumentException("c overlaps a: the output must not alias an input.", nameof(c));
+
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        {
+            RunPacked(transposeA, m, n, k, pa, lda, b, pc, ldc, accumulate);
+        }
+    }
+
+    private static void RunPacked(bool transA, int m, int n, int k, float* a, int lda, PackedB b, float* c, int ldc, bool accumulate)
+    {
+        KernelKind kind = b.Kernel;
+        var (mr, nr) = TileOf(kind);
+        Job job = RentJob();
+        try
+        {
+            job.A = a; job.B = null; job.C = c; job.PackedB = b.Panels;
+            job.Lda = lda; job.Ldb = 0; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
+            job.TransA = transA; job.TransB = false; job.Accumulate = accumulate; job.Kind = kind;
+            job.Kc = KBlock(k);
+            job.J0 = 0;
+            job.Cols = n;
+            job.Panels = (n + nr - 1) / nr;
+            job.PanelStride = (nint)b.Depth * nr;
+            job.NextPanel = job.DonePanels = job.Panels;
+            RunTiles(job, mr, nr, ThreadsFor(m, n, k));
+        }
+        finally
+        {
+            ReturnJob(job);
+        }
+    }
+}
