@@ -106,6 +106,12 @@ public static unsafe partial class Sgemm
     /// <summary>The widest micro-kernel this machine supports.</summary>
     internal static KernelKind BestKernel => s_bestKernel;
 
+    /// <summary>
+    /// Rows of the current kernel's register tile (MR): products whose m is a multiple of it leave no strip partly
+    /// empty (an edge strip costs a whole one).
+    /// </summary>
+    internal static int TileRows => TileOf(s_kernel).Mr;
+
     private static KernelKind DetectKernel()
     {
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported) return KernelKind.Vector512;
