@@ -47,8 +47,8 @@ public static class CompareCommand
             if (!CompareGroups.TryParse(result.GetValueOrDefault<string>(), out _, out string? error)) result.AddError($"{rows.Name}: {error}");
         });
         var threads = new Option<int>("--threads") { Description = "Threads of every engine.", DefaultValueFactory = _ => 2 }.AtLeast(1);
-        var steps = new Option<int>("--steps") { Description = "Timed train steps per measurement (after 2 warm-up steps).", DefaultValueFactory = _ => 10 }.AtLeast(1);
-        var attentionRuns = new Option<int>("--attention-runs") { Description = "Timed attention calls per measurement (after 1 warm-up).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "Timed train steps per measurement (after at least 2 warm-up steps and 3 seconds).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var attentionRuns = new Option<int>("--attention-runs") { Description = "Timed attention calls per measurement (after at least 2 warm-up calls and 3 seconds).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var fmaThreads = new Option<int?>("--fma-threads") { Description = "Threads of the FMA-peak measurement (default: --threads)." }.AtLeast(1);
         var fmaIterations = new Option<int>("--fma-iterations")
         {

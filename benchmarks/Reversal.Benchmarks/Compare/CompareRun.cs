@@ -100,7 +100,7 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
         return python;
     }
 
-    /// <summary>A train step's time, measured once per preset, objective and engine (2 warm-up steps, then the mean of --steps).</summary>
+    /// <summary>A train step's time, measured once per preset, objective and engine (after <see cref="Warmup.Step"/>, the mean of --steps).</summary>
     private StepTime Step(TrainStepWorkload.Preset preset, string objective, BenchmarkEngine engine)
     {
         if (_steps.TryGetValue((preset, objective, engine), out var known)) return known;

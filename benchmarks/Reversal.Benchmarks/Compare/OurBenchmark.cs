@@ -12,14 +12,14 @@ namespace Reversal.Benchmarks.Compare;
 public static class OurBenchmark
 {
     /// <summary>
-    /// Mean seconds of one optimizer step (2 warm-up steps, then <paramref name="steps"/> timed), and the managed bytes
+    /// Mean seconds of one optimizer step (after <see cref="Warmup.Step"/>, <paramref name="steps"/> timed), and the managed bytes
     /// allocated per timed step by every thread of the process.
     /// </summary>
     public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps, out int tokensPerStep, out double allocatedBytesPerStep)
     {
         var workload = new TrainStepWorkload(preset, objective);
         tokensPerStep = workload.TokensPerStep;
-        for (int i = 0; i < 2; i++) workload.Step();
+        Warmup.Run(() => workload.Step(), Warmup.Step);
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) workload.Step();
@@ -29,7 +29,7 @@ public static class OurBenchmark
     }
 
     /// <summary>
-    /// Attention forward + backward in this process: mean milliseconds over <paramref name="runs"/> after one warm-up, and
+    /// Attention forward + backward in this process: mean milliseconds over <paramref name="runs"/> after <see cref="Warmup.Step"/>, and
     /// the growth of the process's peak resident set (VmHWM) from after q, k, v exist to the end, in MB, as the peer does.
     /// </summary>
     public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, int runs, int batch = AttentionWorkload.Batch)
@@ -37,21 +37,21 @@ public static class OurBenchmark
         var workload = new AttentionWorkload(length, kind, batch);
         GC.Collect();
         double before = PeakResidentMegabytes();
-        workload.Run();
+        Warmup.Run(workload.Run, Warmup.Step);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < runs; i++) workload.Run();
         double ms = clock.Elapsed.TotalMilliseconds / runs;
         return (ms, PeakResidentMegabytes() - before);
     }
 
-    /// <summary>SGEMM GFLOP/s for C = A·B at m×k×n (2 warm-up calls, 10 timed).</summary>
+    /// <summary>SGEMM GFLOP/s for C = A·B at m×k×n (after <see cref="Warmup.Gemm"/>, 10 calls timed).</summary>
     public static double GemmGflops(int m, int k, int n)
     {
         var random = new SeededRandom(0);
         var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = (float)random.NextGaussian();
         for (int i = 0; i < b.Length; i++) b[i] = (float)random.NextGaussian();
-        for (int i = 0; i < 2; i++) Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+        Warmup.Run(() => Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n), Warmup.Gemm);
         var clock = Stopwatch.StartNew();
         const int calls = 10;
         for (int i = 0; i < calls; i++) Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);

@@ -17,35 +17,35 @@ public static class LibTorchBenchmark
     /// <summary>LibTorch's intra-op thread count for every measurement.</summary>
     public static void UseThreads(int threads) => torch.set_num_threads(threads);
 
-    /// <summary>Mean seconds of one optimizer step of <see cref="TrainStepWorkload"/> on LibTorch (2 warm-up steps, then <paramref name="steps"/> timed).</summary>
+    /// <summary>Mean seconds of one optimizer step of <see cref="TrainStepWorkload"/> on LibTorch (after <see cref="Warmup.Step"/>, <paramref name="steps"/> timed).</summary>
     public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps)
     {
         using var workload = new TrainStepWorkload(preset, objective, BenchmarkEngine.LibTorch);
-        for (int i = 0; i < 2; i++) workload.Step();
+        Warmup.Run(() => workload.Step(), Warmup.Step);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) workload.Step();
         return clock.Elapsed.TotalSeconds / steps;
     }
 
-    /// <summary>Attention forward + backward: mean milliseconds over <paramref name="runs"/> after one warm-up, and the growth of the peak resident set in MB.</summary>
+    /// <summary>Attention forward + backward: mean milliseconds over <paramref name="runs"/> after <see cref="Warmup.Step"/>, and the growth of the peak resident set in MB.</summary>
     public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, BicoAttentionFormulation formulation, int runs,
         int batch = AttentionWorkload.Batch)
     {
         using var workload = new TorchAttentionWorkload(length, kind, formulation, batch);
         double before = OurBenchmark.PeakResidentMegabytes();
-        workload.Run();
+        Warmup.Run(workload.Run, Warmup.Step);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < runs; i++) workload.Run();
         return (clock.Elapsed.TotalMilliseconds / runs, OurBenchmark.PeakResidentMegabytes() - before);
     }
 
-    /// <summary><c>torch.mm</c> GFLOP/s for an m×k by k×n float32 product (2 warm-up calls, 10 timed).</summary>
+    /// <summary><c>torch.mm</c> GFLOP/s for an m×k by k×n float32 product (after <see cref="Warmup.Gemm"/>, 10 calls timed).</summary>
     public static double GemmGflops(int m, int k, int n)
     {
         var generator = new torch.Generator(0);
         using var a = torch.randn([m, k], generator: generator);
         using var b = torch.randn([k, n], generator: generator);
-        for (int i = 0; i < 2; i++) torch.mm(a, b).Dispose();
+        Warmup.Run(() => torch.mm(a, b).Dispose(), Warmup.Gemm);
         const int calls = 10;
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < calls; i++) torch.mm(a, b).Dispose();
