@@ -40,7 +40,7 @@ public static partial class Functional
         var output = Tensor.Uninitialized(gate.ShapeArray); // every element is written below
         float[] gateValues = gate.Buffer, upValues = up.Buffer, outValues = output.Buffer;
         int gateStart = gate.Offset, upStart = up.Offset, count = gate.Count;
-        ForBlocks(count, (start, length) =>
+        ElementBlocks.For(count, (start, length) =>
         {
             var g = gateValues.AsSpan(gateStart + start, length);
             var y = outValues.AsSpan(start, length);
@@ -56,7 +56,7 @@ public static partial class Functional
             float[] dy = grad.Buffer;
             int dyStart = grad.Offset;
             float[] scratch = TensorMemory.Rent(2 * count);
-            ForBlocks(count, (start, length) =>
+            ElementBlocks.For(count, (start, length) =>
             {
                 var g = gateValues.AsSpan(gateStart + start, length);
                 var d = dy.AsSpan(dyStart + start, length);
@@ -79,20 +79,6 @@ public static partial class Functional
                     TensorPrimitives.MultiplyAdd(d, work, dg, dg);
                 }
             });
-        });
-    }
-
-    /// <summary>Elements per parallel block of an element-wise operation.</summary>
-    private const int ElementBlock = 1 << 14;
-
-    /// <summary>Runs <paramref name="body"/>(start, length) over blocks of [0, <paramref name="count"/>) in parallel.</summary>
-    private static void ForBlocks(int count, Action<int, int> body)
-    {
-        int blocks = (count + ElementBlock - 1) / ElementBlock;
-        Compute.For(blocks, b =>
-        {
-            int start = b * ElementBlock;
-            body(start, Math.Min(ElementBlock, count - start));
         });
     }
 }

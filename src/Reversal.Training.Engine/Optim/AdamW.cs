@@ -126,13 +126,7 @@ public sealed class AdamW : Optimizer
         float eps = (float)Epsilon;
         // Every element is independent: blocks of every parameter run in parallel, each vectorised with the scalar
         // loop's operation order (no fused multiply-add), so the result is the same bits for any thread count.
-        var blocks = new List<(int Parameter, int Start, int Length)>();
-        for (int i = 0; i < Parameters.Count; i++)
-        {
-            var p = Parameters[i];
-            if (p.Grad is null || !p.RequiresGrad) continue;
-            for (int start = 0; start < p.Count; start += UpdateBlock) blocks.Add((i, start, Math.Min(UpdateBlock, p.Count - start)));
-        }
+        var blocks = ElementBlocks.Of(Parameters.Select(p => p.Grad is null || !p.RequiresGrad ? 0 : p.Count).ToArray());
         Compute.For(blocks.Count, k =>
         {
             var (i, start, length) = blocks[k];
@@ -142,9 +136,6 @@ public sealed class AdamW : Optimizer
                 _v[i].AsSpan().Slice(start, length), b1, b2, stepSize, inverseSqrtCorrection2, eps, decay);
         });
     }
-
-    /// <summary>Elements per parallel block of the update.</summary>
-    private const int UpdateBlock = 1 << 14;
 
     /// <summary>
     /// The AdamW update of one block: <c>m = β1·m + (1−β1)·g</c>, <c>v = β2·v + (1−β2)·g·g</c>,

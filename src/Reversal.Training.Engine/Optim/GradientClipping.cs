@@ -34,25 +34,18 @@ public static class GradientClipping
         ArgumentNullException.ThrowIfNull(parameters);
         // Fixed blocks of every gradient, squared and summed in double in parallel, then the block sums in order: the
         // same bits at any thread count.
-        var blocks = new List<(Tensor Gradient, int Start, int Length)>();
-        foreach (var p in parameters)
-        {
-            if (p.Grad is null) continue;
-            for (int start = 0; start < p.Grad.Count; start += NormBlock) blocks.Add((p.Grad, start, Math.Min(NormBlock, p.Grad.Count - start)));
-        }
+        var gradients = parameters.Where(p => p.Grad is not null).Select(p => p.Grad!).ToArray();
+        var blocks = ElementBlocks.Of(gradients.Select(g => g.Count).ToArray());
         var sums = new double[blocks.Count];
         Compute.For(blocks.Count, k =>
         {
-            var (gradient, start, length) = blocks[k];
-            sums[k] = SumOfSquares(gradient.AsSpan().Slice(start, length));
+            var (item, start, length) = blocks[k];
+            sums[k] = SumOfSquares(gradients[item].AsSpan().Slice(start, length));
         });
         double sum = 0;
         foreach (double blockSum in sums) sum += blockSum;
         return Math.Sqrt(sum);
     }
-
-    /// <summary>Elements per parallel block of the norm.</summary>
-    private const int NormBlock = 1 << 14;
 
     /// <summary>Σ g² in double: float lanes widened to double and accumulated per lane, then a scalar tail.</summary>
     private static double SumOfSquares(ReadOnlySpan<float> values)
