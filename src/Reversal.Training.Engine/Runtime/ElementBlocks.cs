@@ -33,4 +33,27 @@ internal static class ElementBlocks
                 blocks.Add((item, start, Math.Min(Size, counts[item] - start)));
         return blocks;
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(block, firstRow, rowCount) over blocks of whole rows of <paramref name="rowLength"/>
+    /// elements, about <see cref="Size"/> elements per block (at least one row), in parallel; returns the block count.
+    /// Block b covers rows <c>[b·R, min((b+1)·R, rows))</c> with R = <see cref="RowsPerBlock"/>.
+    /// </summary>
+    public static int ForRows(int rows, int rowLength, Action<int, int, int> body)
+    {
+        int perBlock = RowsPerBlock(rowLength);
+        int blocks = (rows + perBlock - 1) / perBlock;
+        Compute.For(blocks, b =>
+        {
+            int first = b * perBlock;
+            body(b, first, Math.Min(perBlock, rows - first));
+        });
+        return blocks;
+    }
+
+    /// <summary>Rows per block of <see cref="ForRows"/>: <c>max(1, Size / rowLength)</c>.</summary>
+    public static int RowsPerBlock(int rowLength) => Math.Max(1, Size / Math.Max(1, rowLength));
+
+    /// <summary>Blocks <see cref="ForRows"/> makes of <paramref name="rows"/> rows.</summary>
+    public static int RowBlocks(int rows, int rowLength) => (rows + RowsPerBlock(rowLength) - 1) / RowsPerBlock(rowLength);
 }

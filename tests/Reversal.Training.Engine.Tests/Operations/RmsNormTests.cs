@@ -29,6 +29,41 @@ public class RmsNormTests
         Run([x, weight], t => Functional.RmsNorm(t[0], t[1], 0.01f), v => ReferenceOps.RmsNorm(v[0], v[1], 0.01f), Forward, Gradient);
     }
 
+    /// <summary>Odd widths around the vector lanes, and more rows than one parallel block holds (the weight gradient's partial sums).</summary>
+    [TestCase(1, 3), TestCase(8, 5), TestCase(9, 4), TestCase(31, 3), TestCase(129, 2), TestCase(257, 70)]
+    public void Odd_widths_and_many_rows_match(int dim, int rows)
+    {
+        var weight = (Samples.Normal(105 + dim, dim, std: 0.3, mean: 1.0), new[] { dim });
+        Run([Input(106 + dim, rows, dim), weight], t => Functional.RmsNorm(t[0], t[1], 1e-5f),
+            x => ReferenceOps.RmsNorm(x[0], x[1], 1e-5f), Forward, Gradient);
+    }
+
+    /// <summary>Rows are split into fixed blocks, so outputs and both gradients are the same bits for 1, 2 and 3 threads.</summary>
+    [Test, NonParallelizable]
+    public void Results_are_bit_identical_for_any_thread_count()
+    {
+        float[]? first = null;
+        int saved = Reversal.Training.Engine.Runtime.Compute.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Reversal.Training.Engine.Runtime.Compute.MaxThreads = threads;
+                var x = Tensor.FromArray(Samples.Normal(7, 300 * 96), 300, 96).RequireGrad();
+                var w = Tensor.FromArray(Samples.Normal(8, 96, std: 0.3, mean: 1.0), 96).RequireGrad();
+                var y = Functional.RmsNorm(x, w, 1e-5f);
+                Functional.Sum(Functional.Multiply(y, y)).Backward();
+                float[] all = [.. y.AsSpan().ToArray(), .. x.Grad!.AsSpan().ToArray(), .. w.Grad!.AsSpan().ToArray()];
+                if (first is null) first = all;
+                else Assert.That(all, Is.EqualTo(first), $"{threads} threads differ from 1");
+            }
+        }
+        finally
+        {
+            Reversal.Training.Engine.Runtime.Compute.MaxThreads = saved;
+        }
+    }
+
     [Test]
     public void Weight_of_wrong_size_throws() =>
         Assert.Throws<ArgumentException>(() => Functional.RmsNorm(Tensor.Zeros(2, 5), Tensor.Zeros(4), 1e-5f));
