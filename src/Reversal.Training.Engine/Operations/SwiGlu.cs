@@ -31,8 +31,8 @@ public static partial class Functional
     /// The fused SwiGLU gate of the Llama MLP: <c>y = silu(gate) · up</c>, element-wise over equal shapes.
     /// </summary>
     /// <remarks>Backward: <c>dgate = dy · up · σ(g)(1 + g − silu(g))</c> (that is <c>σ(g)(1 + g(1 − σ(g)))</c>),
-    /// <c>dup = dy · silu(g)</c>; nothing but the inputs is kept. Both directions run vectorised over blocks of
-    /// elements in parallel.</remarks>
+    /// <c>dup = dy · silu(g)</c>; nothing but the inputs is kept. Each direction is one vectorised pass over fixed
+    /// blocks of elements in parallel.</remarks>
     public static Tensor SwiGlu(Tensor gate, Tensor up)
     {
         RequireSameShape(gate, up, "SwiGlu");
@@ -41,13 +41,7 @@ public static partial class Functional
         float[] gateValues = gate.Buffer, upValues = up.Buffer, outValues = output.Buffer;
         int gateStart = gate.Offset, upStart = up.Offset, count = gate.Count;
         ElementBlocks.For(count, (start, length) =>
-        {
-            var g = gateValues.AsSpan(gateStart + start, length);
-            var y = outValues.AsSpan(start, length);
-            TensorPrimitives.Sigmoid(g, y);
-            TensorPrimitives.Multiply(y, g, y);
-            TensorPrimitives.Multiply(y, upValues.AsSpan(upStart + start, length), y);
-        });
+            SwiGluForward(gateValues.AsSpan(gateStart + start, length), upValues.AsSpan(upStart + start, length), outValues.AsSpan(start, length)));
         return Tape.Record(output, "SwiGlu", [gate, up], grad =>
         {
             float[]? dGate = gate.RequiresGrad ? Tape.GradTensor(gate).Buffer : null;
@@ -55,30 +49,54 @@ public static partial class Functional
             int dGateStart = dGate is null ? 0 : gate.Grad!.Offset, dUpStart = dUp is null ? 0 : up.Grad!.Offset;
             float[] dy = grad.Buffer;
             int dyStart = grad.Offset;
-            float[] scratch = TensorMemory.Rent(2 * count);
             ElementBlocks.For(count, (start, length) =>
-            {
-                var g = gateValues.AsSpan(gateStart + start, length);
-                var d = dy.AsSpan(dyStart + start, length);
-                var sigmoid = scratch.AsSpan(start, length);
-                var work = scratch.AsSpan(count + start, length);
-                TensorPrimitives.Sigmoid(g, sigmoid);
-                TensorPrimitives.Multiply(g, sigmoid, work); // silu(g)
-                if (dUp is not null)
-                {
-                    var du = dUp.AsSpan(dUpStart + start, length);
-                    TensorPrimitives.MultiplyAdd(d, work, du, du);
-                }
-                if (dGate is not null)
-                {
-                    var dg = dGate.AsSpan(dGateStart + start, length);
-                    TensorPrimitives.Subtract(g, work, work); // g − silu(g) = g(1 − σ)
-                    TensorPrimitives.Add(work, 1f, work);
-                    TensorPrimitives.Multiply(work, sigmoid, work);
-                    TensorPrimitives.Multiply(work, upValues.AsSpan(upStart + start, length), work);
-                    TensorPrimitives.MultiplyAdd(d, work, dg, dg);
-                }
-            });
+                SwiGluBackward(gateValues.AsSpan(gateStart + start, length), upValues.AsSpan(upStart + start, length),
+                    dy.AsSpan(dyStart + start, length),
+                    dGate is null ? default : dGate.AsSpan(dGateStart + start, length),
+                    dUp is null ? default : dUp.AsSpan(dUpStart + start, length)));
         });
+    }
+
+    /// <summary><c>y = g · σ(g) · u</c> in one vectorised pass (σ(g) = 1 / (1 + e^(−g))).</summary>
+    private static void SwiGluForward(ReadOnlySpan<float> g, ReadOnlySpan<float> u, Span<float> y)
+    {
+        int i = 0, width = System.Numerics.Vector<float>.Count;
+        var one = System.Numerics.Vector<float>.One;
+        for (; i <= g.Length - width; i += width)
+        {
+            var gv = new System.Numerics.Vector<float>(g[i..]);
+            var sigmoid = one / (one + System.Numerics.Vector.Exp(-gv));
+            (gv * sigmoid * new System.Numerics.Vector<float>(u[i..])).CopyTo(y[i..]);
+        }
+        for (; i < g.Length; i++) y[i] = g[i] / (1f + MathF.Exp(-g[i])) * u[i];
+    }
+
+    /// <summary>
+    /// SwiGLU's backward in one vectorised pass: <c>dup += dy · silu(g)</c> and <c>dgate += dy · u · σ(g)(1 + g(1 − σ(g)))</c>
+    /// (each skipped when its span is empty).
+    /// </summary>
+    private static void SwiGluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> u, ReadOnlySpan<float> dy, Span<float> dGate, Span<float> dUp)
+    {
+        bool gateGrad = !dGate.IsEmpty, upGrad = !dUp.IsEmpty;
+        int i = 0, width = System.Numerics.Vector<float>.Count;
+        var one = System.Numerics.Vector<float>.One;
+        for (; i <= g.Length - width; i += width)
+        {
+            var gv = new System.Numerics.Vector<float>(g[i..]);
+            var d = new System.Numerics.Vector<float>(dy[i..]);
+            var sigmoid = one / (one + System.Numerics.Vector.Exp(-gv));
+            if (upGrad) (new System.Numerics.Vector<float>(dUp[i..]) + d * gv * sigmoid).CopyTo(dUp[i..]);
+            if (gateGrad)
+            {
+                var local = sigmoid * (one + gv * (one - sigmoid));
+                (new System.Numerics.Vector<float>(dGate[i..]) + d * new System.Numerics.Vector<float>(u[i..]) * local).CopyTo(dGate[i..]);
+            }
+        }
+        for (; i < g.Length; i++)
+        {
+            float sigmoid = 1f / (1f + MathF.Exp(-g[i]));
+            if (upGrad) dUp[i] += dy[i] * g[i] * sigmoid;
+            if (gateGrad) dGate[i] += dy[i] * u[i] * sigmoid * (1f + g[i] * (1f - sigmoid));
+        }
     }
 }
