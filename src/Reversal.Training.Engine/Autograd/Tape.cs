@@ -39,4 +39,22 @@ internal static class Tape
         input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Zeros(input.ShapeArray);
         return input.Grad;
     }
+
+    /// <summary>
+    /// Adds <paramref name="contribution"/> (input's element count, contiguous) into the gradient of
+    /// <paramref name="input"/>. On first use the gradient is created as a copy of it: no zero fill and no extra pass.
+    /// </summary>
+    public static void AccumulateGrad(Tensor input, ReadOnlySpan<float> contribution)
+    {
+        if (input.Grad is not null)
+        {
+            TensorMath.AddInto(input.Grad.AsSpan(), contribution);
+            return;
+        }
+        var gradient = input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Uninitialized(input.ShapeArray);
+        if (contribution.Length != input.Count)
+            throw new ArgumentException($"A gradient contribution of {contribution.Length} elements for a tensor of {input.Count}.", nameof(contribution));
+        contribution.CopyTo(gradient.AsSpan());
+        input.Grad = gradient;
+    }
 }

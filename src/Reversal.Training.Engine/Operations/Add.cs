@@ -12,12 +12,12 @@ public static partial class Functional
     {
         RequireSameShape(a, b, "Add");
         a = a.Contiguous(); b = b.Contiguous();
-        var output = Tensor.Zeros(a.ShapeArray);
+        var output = Tensor.Uninitialized(a.ShapeArray); // the sum writes every element
         TensorPrimitives.Add(a.AsSpan(), b.AsSpan(), output.AsSpan());
         return Tape.Record(output, "Add", [a, b], grad =>
         {
-            if (a.RequiresGrad) TensorMath.AddInto(Tape.GradSpan(a), grad.AsSpan());
-            if (b.RequiresGrad) TensorMath.AddInto(Tape.GradSpan(b), grad.AsSpan());
+            if (a.RequiresGrad) Tape.AccumulateGrad(a, grad.AsSpan());
+            if (b.RequiresGrad) Tape.AccumulateGrad(b, grad.AsSpan());
         });
     }
 

@@ -17,7 +17,7 @@ public static partial class Functional
         var source = x.Contiguous();
         var output = new Tensor(source.Buffer, source.Offset, resolved);
         return Tape.Record(output, "Reshape", [source], grad =>
-            TensorMath.AddInto(Tape.GradSpan(source), grad.AsSpan()));
+            Tape.AccumulateGrad(source, grad.AsSpan()));
     }
 
     private static int[] ResolveShape(Tensor x, int[] shape)
@@ -64,7 +64,7 @@ public static partial class Functional
             var back = new Tensor(grad.Buffer, grad.Offset, grad.ShapeArray).TransposeView(a, b);
             var scratch = TensorMemory.Rent(back.Count).AsSpan(0, back.Count);
             back.CopyTo(scratch);
-            TensorMath.AddInto(Tape.GradSpan(x), scratch);
+            Tape.AccumulateGrad(x, scratch);
         });
     }
 
@@ -75,6 +75,6 @@ public static partial class Functional
         var output = Tensor.Zeros(x.ShapeArray);
         x.CopyTo(output.AsSpan());
         // Gradients are always stored contiguous in logical (row-major) order, so they pass straight through.
-        return Tape.Record(output, "Contiguous", [x], grad => TensorMath.AddInto(Tape.GradSpan(x), grad.AsSpan()));
+        return Tape.Record(output, "Contiguous", [x], grad => Tape.AccumulateGrad(x, grad.AsSpan()));
     }
 }

@@ -28,7 +28,7 @@ public static partial class Functional
         {
             var scratch = TensorMemory.Rent(grad.Count).AsSpan(0, grad.Count);
             rope.RotateAll(grad.AsSpan(), scratch, positions, heads, !negateSine);
-            TensorMath.AddInto(Tape.GradSpan(x), scratch);
+            Tape.AccumulateGrad(x, scratch);
         });
     }
 }

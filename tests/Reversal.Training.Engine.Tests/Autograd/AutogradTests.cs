@@ -85,6 +85,20 @@ public class AutogradTests
         Compare.Close(x.Grad!.AsSpan(), seed.ToArray().Select(g => 3.0 * g).ToArray(), new Tolerance(1e-6, 1e-6), "3·seed");
     }
 
+    /// <summary>
+    /// An intermediate used twice: its gradient is created from the first contribution (a copy) and the second is
+    /// added, so it must be the sum of both, exactly (the residual stream of every Llama layer is such a tensor).
+    /// </summary>
+    [Test]
+    public void Gradient_of_a_tensor_used_twice_is_the_sum_of_both_contributions()
+    {
+        var x = TestData.Leaf(506, 2, 3);
+        var hidden = Functional.Scale(x, 2f);                    // intermediate: its gradient starts as a copy
+        var seed = TestData.Constant(507, 2, 3);
+        Functional.Add(hidden, Functional.Transpose(Functional.Transpose(hidden, 0, 1), 0, 1)).Backward(seed);
+        Compare.Close(x.Grad!.AsSpan(), seed.ToArray().Select(g => 4.0 * g).ToArray(), new Tolerance(1e-6, 1e-6), "2·2·seed");
+    }
+
     [Test]
     public void Backward_on_a_tensor_that_does_not_require_grad_throws()
     {
