@@ -57,4 +57,16 @@ internal static class Tape
         contribution.CopyTo(gradient.AsSpan());
         input.Grad = gradient;
     }
+
+    /// <summary>
+    /// The gradient tensor of <paramref name="input"/> for a backward function that can either overwrite or add:
+    /// when <paramref name="created"/> is true it was just created <b>uninitialised</b> and the caller must write every
+    /// element (e.g. a product with accumulate off); otherwise the caller adds into it.
+    /// </summary>
+    public static Tensor GradTensorToWrite(Tensor input, out bool created)
+    {
+        created = input.Grad is null;
+        input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Uninitialized(input.ShapeArray);
+        return input.Grad;
+    }
 }

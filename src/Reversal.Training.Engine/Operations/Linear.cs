@@ -28,7 +28,11 @@ public static partial class Functional
         return Tape.Record(output, "Linear", [x, weight], grad =>
         {
             if (x.RequiresGrad)
-                Sgemm.Multiply(false, false, rows, inFeatures, outFeatures, grad.AsSpan(), outFeatures, weight.AsSpan(), inFeatures, Tape.GradSpan(x), inFeatures, accumulate: true);
+            {
+                // The first contribution to x's gradient overwrites a fresh buffer (no zero fill, no read of C).
+                var dx = Tape.GradTensorToWrite(x, out bool created);
+                Sgemm.Multiply(false, false, rows, inFeatures, outFeatures, grad.AsSpan(), outFeatures, weight.AsSpan(), inFeatures, dx.AsSpan(), inFeatures, accumulate: !created);
+            }
             if (weight.RequiresGrad)
                 Sgemm.Multiply(true, false, outFeatures, inFeatures, rows, grad.AsSpan(), outFeatures, x.AsSpan(), inFeatures, Tape.GradSpan(weight), inFeatures, accumulate: true);
         });
