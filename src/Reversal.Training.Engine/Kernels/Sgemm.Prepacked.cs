@@ -56,20 +56,7 @@ public static unsafe partial class Sgemm
         CheckLeadingDimension(ldc, n, m, "ldc", "C", "C is m×n");
         if (m == 0 || n == 0) return;
 
-        long needA = Required(aRows, aCols, lda), needC = Required(m, n, ldc);
-        if (a.Length < needA)
-            throw new ArgumentException($"a has {a.Length} elements but op(A) {m}×{k} (stored {aRows}×{aCols}) with lda {lda} needs {needA}.", nameof(a));
-        if (c.Length < needC)
-            throw new ArgumentException($"c has {c.Length} elements but C {m}×{n} with ldc {ldc} needs {needC}.", nameof(c));
-        Span<float> cUsed = c.Slice(0, (int)needC);
-        if (k == 0)
-        {
-            if (!accumulate)
-                for (int i = 0; i < m; i++) cUsed.Slice(i * ldc, n).Clear();
-            return;
-        }
-        if (cUsed.Overlaps(a.Slice(0, (int)needA)))
-            throw new ArgumentException("c overlaps a: the output must not alias an input.", nameof(c));
+        if (!CheckLengthsOfAAndC(transposeA, m, n, k, a, lda, c, ldc, accumulate, out _)) return;
 
         fixed (float* pa = a)
         fixed (float* pc = c)

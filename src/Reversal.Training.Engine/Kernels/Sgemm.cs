@@ -180,23 +180,10 @@ public static unsafe partial class Sgemm
 
         if (m == 0 || n == 0) return;    // empty output: nothing is read or written
 
-        long needA = Required(aRows, aCols, lda), needB = Required(bRows, bCols, ldb), needC = Required(m, n, ldc);
-        if (a.Length < needA)
-            throw new ArgumentException($"a has {a.Length} elements but op(A) {m}×{k} (stored {aRows}×{aCols}) with lda {lda} needs {needA}.", nameof(a));
+        long needB = Required(bRows, bCols, ldb);
         if (b.Length < needB)
             throw new ArgumentException($"b has {b.Length} elements but op(B) {k}×{n} (stored {bRows}×{bCols}) with ldb {ldb} needs {needB}.", nameof(b));
-        if (c.Length < needC)
-            throw new ArgumentException($"c has {c.Length} elements but C {m}×{n} with ldc {ldc} needs {needC}.", nameof(c));
-
-        Span<float> cUsed = c.Slice(0, (int)needC);
-        if (k == 0)
-        {
-            if (!accumulate)
-                for (int i = 0; i < m; i++) cUsed.Slice(i * ldc, n).Clear();
-            return;
-        }
-        if (cUsed.Overlaps(a.Slice(0, (int)needA)))
-            throw new ArgumentException("c overlaps a: the output must not alias an input.", nameof(c));
+        if (!CheckLengthsOfAAndC(transposeA, m, n, k, a, lda, c, ldc, accumulate, out var cUsed)) return;
         if (cUsed.Overlaps(b.Slice(0, (int)needB)))
             throw new ArgumentException("c overlaps b: the output must not alias an input.", nameof(c));
 
@@ -206,6 +193,32 @@ public static unsafe partial class Sgemm
         {
             Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
         }
+    }
+
+    /// <summary>
+    /// The checks <see cref="Multiply"/> and <see cref="MultiplyPacked"/> share once the sizes are valid and the output
+    /// is not empty: the lengths of a and c, then <c>k = 0</c> (C's window cleared unless accumulating), then c
+    /// overlapping a. Returns false when nothing is left to compute; <paramref name="cUsed"/> is C's window.
+    /// </summary>
+    private static bool CheckLengthsOfAAndC(bool transposeA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        Span<float> c, int ldc, bool accumulate, out Span<float> cUsed)
+    {
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+        long needA = Required(aRows, aCols, lda), needC = Required(m, n, ldc);
+        if (a.Length < needA)
+            throw new ArgumentException($"a has {a.Length} elements but op(A) {m}×{k} (stored {aRows}×{aCols}) with lda {lda} needs {needA}.", nameof(a));
+        if (c.Length < needC)
+            throw new ArgumentException($"c has {c.Length} elements but C {m}×{n} with ldc {ldc} needs {needC}.", nameof(c));
+        cUsed = c.Slice(0, (int)needC);
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++) cUsed.Slice(i * ldc, n).Clear();
+            return false;
+        }
+        if (cUsed.Overlaps(a.Slice(0, (int)needA)))
+            throw new ArgumentException("c overlaps a: the output must not alias an input.", nameof(c));
+        return true;
     }
 
     private static void CheckLeadingDimension(int ld, int rowLength, int rows, string name, string matrix, string layout)
