@@ -35,8 +35,7 @@ internal static class Tape
     /// <summary>The gradient tensor of <paramref name="input"/>, created zero-filled on first use.</summary>
     public static Tensor GradTensor(Tensor input)
     {
-        // Leaf gradients outlive any pooling scope (optimizers read them after the step), so they own their storage.
-        input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Zeros(input.ShapeArray);
+        input.Grad ??= NewGradient(input, zeroed: true);
         return input.Grad;
     }
 
@@ -51,7 +50,7 @@ internal static class Tape
             TensorMath.AddInto(input.Grad.AsSpan(), contribution);
             return;
         }
-        var gradient = input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Uninitialized(input.ShapeArray);
+        var gradient = NewGradient(input, zeroed: false);
         if (contribution.Length != input.Count)
             throw new ArgumentException($"A gradient contribution of {contribution.Length} elements for a tensor of {input.Count}.", nameof(contribution));
         contribution.CopyTo(gradient.AsSpan());
@@ -66,7 +65,16 @@ internal static class Tape
     public static Tensor GradTensorToWrite(Tensor input, out bool created)
     {
         created = input.Grad is null;
-        input.Grad ??= input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray) : Tensor.Uninitialized(input.ShapeArray);
+        input.Grad ??= NewGradient(input, zeroed: false);
         return input.Grad;
     }
+
+    /// <summary>
+    /// A new gradient buffer in <paramref name="input"/>'s shape: zero-filled, or (when not <paramref name="zeroed"/>)
+    /// possibly holding stale values the caller overwrites. Leaf gradients outlive any pooling scope (optimizers read
+    /// them after the step), so they own their storage (always zero); the others come from the step's pool.
+    /// </summary>
+    private static Tensor NewGradient(Tensor input, bool zeroed) =>
+        input.IsLeaf ? Tensor.FromArray(new float[input.Count], input.ShapeArray)
+        : zeroed ? Tensor.Zeros(input.ShapeArray) : Tensor.Uninitialized(input.ShapeArray);
 }
