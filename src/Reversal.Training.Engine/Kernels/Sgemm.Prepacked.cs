@@ -72,15 +72,9 @@ public static unsafe partial class Sgemm
         Job job = RentJob();
         try
         {
-            job.A = a; job.B = null; job.C = c; job.PackedB = b.Panels;
-            job.Lda = lda; job.Ldb = 0; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
-            job.TransA = transA; job.TransB = false; job.Accumulate = accumulate; job.Kind = kind;
-            job.Kc = KBlock(k);
-            job.J0 = 0;
-            job.Cols = n;
-            job.Panels = (n + nr - 1) / nr;
-            job.PanelStride = (nint)b.Depth * nr;
-            job.NextPanel = job.DonePanels = job.Panels;
+            Describe(job, kind, transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate);
+            job.PackedB = b.Panels;
+            StartChunk(job, 0, n, nr, (nint)b.Depth * nr, packed: true);
             RunTiles(job, mr, nr, ThreadsFor(m, n, k));
         }
         finally

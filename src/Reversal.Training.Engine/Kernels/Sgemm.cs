@@ -294,10 +294,7 @@ public static unsafe partial class Sgemm
         Job job = RentJob();
         try
         {
-            job.A = a; job.B = b; job.C = c;
-            job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
-            job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
-            job.Kc = KBlock(k);
+            Describe(job, kind, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 
             if (packedFloats <= StackPackedB)
             {
@@ -471,15 +468,32 @@ public static unsafe partial class Sgemm
         job.PackedB = packedB;
         for (int j0 = 0; j0 < job.N; j0 += chunkCols)
         {
-            int cols = Math.Min(chunkCols, job.N - j0);
-            job.J0 = j0;
-            job.Cols = cols;
-            job.Panels = (cols + nr - 1) / nr;
-            job.PanelStride = (nint)job.K * nr;
-            job.NextPanel = 0;
-            job.DonePanels = 0;
+            StartChunk(job, j0, Math.Min(chunkCols, job.N - j0), nr, (nint)job.K * nr, packed: false);
             RunTiles(job, mr, nr, threads);
         }
+    }
+
+    /// <summary>Sets a job's operands, sizes, layout and k-block depth for one call.</summary>
+    private static void Describe(Job job, KernelKind kind, bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+    {
+        job.A = a; job.B = b; job.C = c;
+        job.Lda = lda; job.Ldb = ldb; job.Ldc = ldc; job.M = m; job.N = n; job.K = k;
+        job.TransA = transA; job.TransB = transB; job.Accumulate = accumulate; job.Kind = kind;
+        job.Kc = KBlock(k);
+    }
+
+    /// <summary>
+    /// Makes columns [j0, j0 + cols) of C the job's current chunk, its B panels <paramref name="panelStride"/> floats
+    /// apart; a <paramref name="packed"/> B (prepacked) starts with every panel done, otherwise the workers pack them.
+    /// </summary>
+    private static void StartChunk(Job job, int j0, int cols, int nr, nint panelStride, bool packed)
+    {
+        job.J0 = j0;
+        job.Cols = cols;
+        job.Panels = (cols + nr - 1) / nr;
+        job.PanelStride = panelStride;
+        job.NextPanel = job.DonePanels = packed ? job.Panels : 0;
     }
 
     /// <summary>Plans the tiles of the current chunk and runs the workers over them (B packed or being packed).</summary>

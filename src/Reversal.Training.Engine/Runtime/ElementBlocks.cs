@@ -41,8 +41,7 @@ internal static class ElementBlocks
     /// </summary>
     public static int ForRows(int rows, int rowLength, Action<int, int, int> body)
     {
-        int perBlock = RowsPerBlock(rowLength);
-        int blocks = (rows + perBlock - 1) / perBlock;
+        int perBlock = RowsPerBlock(rowLength), blocks = RowBlocks(rows, rowLength);
         Compute.For(blocks, b =>
         {
             int first = b * perBlock;
