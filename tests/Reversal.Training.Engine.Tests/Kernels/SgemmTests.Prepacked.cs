@@ -7,39 +7,22 @@ namespace Reversal.Training.Engine.Tests.Kernels;
 public partial class SgemmTests
 {
     /// <summary>Every kernel, layout, accumulate flag and leading part (odd depths and widths, within and across panels).</summary>
-    [TestCaseSource(nameof(PrepackedKernelCases)), NonParallelizable]
-    public void Prepacked_LeadingParts_AreBitIdenticalToMultiply(int kindValue)
+    [TestCaseSource(nameof(KernelCases), new object[] { "Prepacked_KernelPath_" }), NonParallelizable]
+    public void Prepacked_LeadingParts_AreBitIdenticalToMultiply(int kindValue) => OnKernel((Sgemm.KernelKind)kindValue, () =>
     {
-        var kind = (Sgemm.KernelKind)kindValue;
-        if (kind > Sgemm.BestKernel) Assert.Ignore($"{kind} is not supported on this machine.");
-        var saved = Sgemm.Kernel;
-        try
-        {
-            Sgemm.Kernel = kind;
-            const int depth = 131, columns = 97;
-            (int K, int N)[] parts = [(depth, columns), (depth - 1, columns - 5), (64, 32), (17, 16), (1, 1), (depth, 17), (3, columns)];
-            foreach (bool ta in new[] { false, true })
-                foreach (bool tb in new[] { false, true })
-                {
-                    var (_, _, b, ldb) = MakeOperands(ta, tb, 1, columns, depth, pad: 3, seed: 7);
-                    using var packed = Sgemm.PackB(tb, depth, columns, b, ldb);
-                    foreach (int m in new[] { 1, 5, 6, 33, 130 })
-                        foreach (var (k, n) in parts)
-                            foreach (bool acc in new[] { false, true })
-                                AssertPackedEqualsUnpacked(ta, tb, m, n, k, b, ldb, packed, acc, seed: m * 7 + n * 3 + k);
-                }
-        }
-        finally
-        {
-            Sgemm.Kernel = saved;
-        }
-    }
-
-    private static IEnumerable<TestCaseData> PrepackedKernelCases()
-    {
-        foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
-            yield return new TestCaseData((int)kind).SetName($"Prepacked_KernelPath_{kind}");
-    }
+        const int depth = 131, columns = 97;
+        (int K, int N)[] parts = [(depth, columns), (depth - 1, columns - 5), (64, 32), (17, 16), (1, 1), (depth, 17), (3, columns)];
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                var (_, _, b, ldb) = MakeOperands(ta, tb, 1, columns, depth, pad: 3, seed: 7);
+                using var packed = Sgemm.PackB(tb, depth, columns, b, ldb);
+                foreach (int m in new[] { 1, 5, 6, 33, 130 })
+                    foreach (var (k, n) in parts)
+                        foreach (bool acc in new[] { false, true })
+                            AssertPackedEqualsUnpacked(ta, tb, m, n, k, b, ldb, packed, acc, seed: m * 7 + n * 3 + k);
+            }
+    });
 
     /// <summary>A product above the parallel threshold: the same bits for 1, 2 and 3 threads, and as <see cref="Sgemm.Multiply"/>.</summary>
     [Test, NonParallelizable]
@@ -88,18 +71,13 @@ public partial class SgemmTests
     public void Prepacked_ForAnotherKernel_Throws()
     {
         if (Sgemm.BestKernel == Sgemm.KernelKind.Scalar) Assert.Ignore("Only the scalar kernel exists on this machine.");
-        var saved = Sgemm.Kernel;
+        var packedFor = Sgemm.Kernel;
         using var packed = Sgemm.PackB(false, 2, 2, new float[4], 2);
-        try
+        OnKernel(Sgemm.KernelKind.Scalar, () =>
         {
-            Sgemm.Kernel = Sgemm.KernelKind.Scalar;
             var ex = Assert.Throws<ArgumentException>(() => Sgemm.MultiplyPacked(false, 1, 2, 2, new float[2], 2, packed, new float[2], 2));
-            Assert.That(ex!.Message, Does.Contain("packed for the " + saved));
-        }
-        finally
-        {
-            Sgemm.Kernel = saved;
-        }
+            Assert.That(ex!.Message, Does.Contain("packed for the " + packedFor));
+        });
     }
 
     private static void AssertPackedEqualsUnpacked(bool ta, bool tb, int m, int n, int k, float[] b, int ldb, PackedB packed, bool accumulate, int seed)

@@ -58,34 +58,43 @@ public partial class SgemmTests
             CheckAgainstReference(transA, transB, m, n, k, pad, accumulate, seed: m * 7919 + n * 104729 + k * 31 + pad);
     }
 
-    private static IEnumerable<TestCaseData> KernelCases()
+    /// <summary>One case per kernel family, named <paramref name="prefix"/> + the kernel.</summary>
+    private static IEnumerable<TestCaseData> KernelCases(string prefix)
     {
         foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
-            yield return new TestCaseData((int)kind).SetName($"KernelPath_{kind}");
+            yield return new TestCaseData((int)kind).SetName($"{prefix}{kind}");
     }
 
-    /// <summary>Every micro-kernel this machine supports (the narrower ones forced) meets the reference.</summary>
-    [TestCaseSource(nameof(KernelCases)), NonParallelizable]
-    public void EveryKernelPath_MatchesReference(int kindValue)
+    /// <summary>
+    /// Runs <paramref name="body"/> with SGEMM forced to <paramref name="kind"/> and restores the kernel afterwards;
+    /// ignores the test when this machine lacks that kernel.
+    /// </summary>
+    private static void OnKernel(Sgemm.KernelKind kind, Action body)
     {
-        var kind = (Sgemm.KernelKind)kindValue;
         if (kind > Sgemm.BestKernel) Assert.Ignore($"{kind} is not supported on this machine.");
         var saved = Sgemm.Kernel;
         try
         {
             Sgemm.Kernel = kind;
-            (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 17, 5), (33, 31, 257), (65, 129, 63), (129, 65, 300), (13, 40, 16)];
-            foreach (var (m, n, k) in shapes)
-                foreach (bool ta in new[] { false, true })
-                    foreach (bool tb in new[] { false, true })
-                        foreach (bool acc in new[] { false, true })
-                            CheckAgainstReference(ta, tb, m, n, k, pad: 3, acc, seed: m + n * 3 + k * 5);
+            body();
         }
         finally
         {
             Sgemm.Kernel = saved;
         }
     }
+
+    /// <summary>Every micro-kernel this machine supports (the narrower ones forced) meets the reference.</summary>
+    [TestCaseSource(nameof(KernelCases), new object[] { "KernelPath_" }), NonParallelizable]
+    public void EveryKernelPath_MatchesReference(int kindValue) => OnKernel((Sgemm.KernelKind)kindValue, () =>
+    {
+        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 17, 5), (33, 31, 257), (65, 129, 63), (129, 65, 300), (13, 40, 16)];
+        foreach (var (m, n, k) in shapes)
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    foreach (bool acc in new[] { false, true })
+                        CheckAgainstReference(ta, tb, m, n, k, pad: 3, acc, seed: m + n * 3 + k * 5);
+    });
 
     /// <summary>A product large enough to be split across threads gives bit-identical results for 1, 2 and 3 threads.</summary>
     [TestCase(false, false), TestCase(false, true), TestCase(true, false), TestCase(true, true)]
