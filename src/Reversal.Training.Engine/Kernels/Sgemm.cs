@@ -40,7 +40,7 @@ namespace Reversal.Training.Engine.Kernels;
 /// <c>C</c> dynamically; smaller problems run on the calling thread without any parallel machinery. The packed B
 /// comes from <see cref="ArrayPool{T}.Shared"/> (or the stack when small) and the A micro-panels live on each
 /// worker's stack, so a single-threaded call allocates nothing on the managed heap in steady state (the parallel
-/// path allocates only the small bookkeeping of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>).
+/// path allocates only the small region object of <see cref="Compute"/>'s helper threads).
 /// </para>
 /// </remarks>
 public static unsafe partial class Sgemm

@@ -60,10 +60,24 @@ public static class Compute
     }
 
     /// <summary>
+    /// How long the engine's helper threads keep spinning for the next parallel region before they park (default
+    /// 200 µs). Spinning lets the many short regions of a training step start within a microsecond instead of waiting for
+    /// a parked thread to wake; a host that shares the cores with other busy work can lower it (zero parks at once).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public static TimeSpan HelperSpinTime
+    {
+        get => WorkerPool.Shared.SpinTime;
+        set => WorkerPool.Shared.SpinTime = value;
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> for every index in [0, <paramref name="count"/>), in parallel when
     /// <see cref="CurrentMaxThreads"/> &gt; 1. Each index must write disjoint outputs. A call made from inside another
     /// <see cref="For"/> body runs serially on its thread (kernels such as SGEMM nest inside parallel attention tasks
-    /// without oversubscribing the cores).
+    /// without oversubscribing the cores). Regions run on the engine's own helper threads (<see cref="WorkerPool"/>), or
+    /// on the thread pool while another flow's region holds them. The first exception a body throws is rethrown as
+    /// itself, once the other indices have finished or been skipped.
     /// </summary>
     internal static void For(int count, Action<int> body)
     {
@@ -74,12 +88,28 @@ public static class Compute
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+        t_inParallelRegion = true;
+        try
         {
-            bool outer = t_inParallelRegion;
-            t_inParallelRegion = true;
-            try { body(i); }
-            finally { t_inParallelRegion = outer; }
-        });
+            if (WorkerPool.Shared.TryRun(count, body, threads)) return;
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+            {
+                bool outer = t_inParallelRegion;
+                t_inParallelRegion = true;
+                try { body(i); }
+                finally { t_inParallelRegion = outer; }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        finally
+        {
+            t_inParallelRegion = false;
+        }
     }
+
+    /// <summary>Marks the calling thread as a helper of <see cref="WorkerPool"/>: every region it runs is nested.</summary>
+    internal static void EnterHelperThread() => t_inParallelRegion = true;
 }
