@@ -44,18 +44,14 @@ public static class OurBenchmark
         return (ms, PeakResidentMegabytes() - before);
     }
 
-    /// <summary>SGEMM GFLOP/s for C = A·B at m×k×n (after <see cref="Warmup.Gemm"/>, 10 calls timed).</summary>
-    public static double GemmGflops(int m, int k, int n)
+    /// <summary>SGEMM rate for C = A·B at m×k×n (see <see cref="GemmRate"/>).</summary>
+    public static GemmRate Gemm(int m, int k, int n)
     {
         var random = new SeededRandom(0);
         var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = (float)random.NextGaussian();
         for (int i = 0; i < b.Length; i++) b[i] = (float)random.NextGaussian();
-        Warmup.Run(() => Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n), Warmup.Gemm);
-        var clock = Stopwatch.StartNew();
-        const int calls = 10;
-        for (int i = 0; i < calls; i++) Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
-        return 2.0 * m * k * n * calls / clock.Elapsed.TotalSeconds / 1e9;
+        return GemmRate.Measure(m, k, n, () => Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n));
     }
 
     /// <summary>Peak resident set (VmHWM) of this process in MB (Linux); 0 where /proc is unavailable.</summary>

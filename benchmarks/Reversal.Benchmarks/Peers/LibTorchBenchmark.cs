@@ -39,16 +39,12 @@ public static class LibTorchBenchmark
         return (clock.Elapsed.TotalMilliseconds / runs, OurBenchmark.PeakResidentMegabytes() - before);
     }
 
-    /// <summary><c>torch.mm</c> GFLOP/s for an m×k by k×n float32 product (after <see cref="Warmup.Gemm"/>, 10 calls timed).</summary>
-    public static double GemmGflops(int m, int k, int n)
+    /// <summary><c>torch.mm</c> rate for an m×k by k×n float32 product (see <see cref="GemmRate"/>).</summary>
+    public static GemmRate Gemm(int m, int k, int n)
     {
         var generator = new torch.Generator(0);
         using var a = torch.randn([m, k], generator: generator);
         using var b = torch.randn([k, n], generator: generator);
-        Warmup.Run(() => torch.mm(a, b).Dispose(), Warmup.Gemm);
-        const int calls = 10;
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < calls; i++) torch.mm(a, b).Dispose();
-        return 2.0 * m * k * n * calls / clock.Elapsed.TotalSeconds / 1e9;
+        return GemmRate.Measure(m, k, n, () => torch.mm(a, b).Dispose());
     }
 }
