@@ -2,6 +2,7 @@ using Reversal.Training.Attention;
 using Reversal.Training.Engine.Attention;
 using Reversal.Training.Engine.Autograd;
 using Reversal.Training.Engine.Kernels;
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 
 namespace Reversal.Training.Engine.Operations;
@@ -40,17 +41,19 @@ public static partial class Functional
 
         var positions = context.PositionIds;
         bool mirrors = context.Policy.MirrorsFutureKeys;
+        var rope = context.Rope;
         var problem = new AttentionProblem
         {
             Batch = batch, QueryLength = length, KeyLength = length, Heads = heads, KvHeads = kvHeads, HeadDim = d,
-            QueryStandard = Rotated(context.Rope, q, positions, heads, negateSine: false),
-            KeyStandard = Rotated(context.Rope, k, positions, kvHeads, negateSine: false),
-            QueryMirrored = mirrors ? Rotated(context.Rope, q, positions, heads, negateSine: true) : null,
-            KeyMirrored = mirrors ? Rotated(context.Rope, k, positions, kvHeads, negateSine: true) : null,
+            QueryStandard = Rotated(rope, q, positions, heads, negateSine: false),
+            KeyStandard = Rotated(rope, k, positions, kvHeads, negateSine: false),
+            QueryMirrored = mirrors ? Rotated(rope, q, positions, heads, negateSine: true) : null,
+            KeyMirrored = mirrors ? Rotated(rope, k, positions, kvHeads, negateSine: true) : null,
             Value = v.Offset == 0 ? v.Buffer : Copy(v),
             QueryPositions = positions, KeyPositions = positions, KeyMask = context.KeyMask, Policy = context.Policy,
         };
-        var output = Tensor.Zeros(batch, length, heads * d);
+        // The kernel writes every output row (rows with no visible key are cleared), so the output starts uninitialised.
+        var output = Tensor.Uninitialized(batch, length, heads * d);
         var logSumExp = TensorMemory.Rent(batch * heads * length);
         AttentionKernel.Forward(problem, output.Buffer, logSumExp);
 
@@ -62,8 +65,8 @@ public static partial class Functional
             var dV = v.RequiresGrad ? Tape.GradTensor(v).Buffer : TensorMemory.Allocate(v.Count);
             AttentionKernel.Backward(problem, output.Buffer, logSumExp, grad.Offset == 0 ? grad.Buffer : Copy(grad), dQs, dQm, dKs, dKm, dV);
             // Undo the rotations: R(p)ᵀ = R(−p), so the standard part is rotated back with the sine negated and the mirrored part with it restored.
-            if (q.RequiresGrad) AddUnrotated(context.Rope, Tape.GradSpan(q), dQs, dQm, positions, heads);
-            if (k.RequiresGrad) AddUnrotated(context.Rope, Tape.GradSpan(k), dKs, dKm, positions, kvHeads);
+            if (q.RequiresGrad) AddUnrotated(rope, q, dQs, dQm, positions, heads);
+            if (k.RequiresGrad) AddUnrotated(rope, k, dKs, dKm, positions, kvHeads);
         });
     }
 
@@ -74,21 +77,48 @@ public static partial class Functional
         return copy;
     }
 
-    private static float[] Rotated(RotaryEmbedding rope, Tensor x, int[] positions, int heads, bool negateSine)
+    /// <summary>
+    /// <paramref name="x"/> <c>[tokens, heads·d]</c> (contiguous) rotated by each token's position into a rented buffer, in
+    /// parallel blocks of tokens.
+    /// </summary>
+    internal static float[] Rotated(RotaryEmbedding rope, Tensor x, int[] positions, int heads, bool negateSine)
     {
         var result = TensorMemory.Rent(x.Count);
-        rope.RotateAll(x.AsSpan(), result.AsSpan(0, x.Count), positions, heads, negateSine);
+        float[] source = x.Buffer; int offset = x.Offset, width = heads * rope.HeadDim;
+        ElementBlocks.ForRows(positions.Length, width, (_, first, rows) =>
+            rope.RotateAll(source.AsSpan(offset + first * width, rows * width), result.AsSpan(first * width, rows * width),
+                positions.AsSpan(first, rows), heads, negateSine));
         return result;
     }
 
-    private static void AddUnrotated(RotaryEmbedding rope, Span<float> destination, float[] standard, float[]? mirrored, int[] positions, int heads)
+    /// <summary>
+    /// Adds the gradient of the rotated <paramref name="input"/> back through the rotations, in parallel blocks of tokens:
+    /// <c>R(p)ᵀ = R(−p)</c>, so the standard part is rotated with the sine negated and the mirrored part with it restored.
+    /// A gradient created here is written directly (no zero fill, no add).
+    /// </summary>
+    private static void AddUnrotated(RotaryEmbedding rope, Tensor input, float[] standard, float[]? mirrored, int[] positions, int heads)
     {
-        var scratch = TensorMemory.Rent(destination.Length);
-        int n = destination.Length;
-        rope.RotateAll(standard.AsSpan(0, n), scratch.AsSpan(0, n), positions, heads, negateSine: true);
-        TensorMath.AddInto(destination, scratch.AsSpan(0, n));
-        if (mirrored is null) return;
-        rope.RotateAll(mirrored.AsSpan(0, n), scratch.AsSpan(0, n), positions, heads, negateSine: false);
-        TensorMath.AddInto(destination, scratch.AsSpan(0, n));
+        var grad = Tape.GradTensorToWrite(input, out bool created);
+        float[] g = grad.Buffer; int go = grad.Offset, width = heads * rope.HeadDim;
+        ElementBlocks.ForRows(positions.Length, width, (_, first, rows) =>
+        {
+            int start = first * width, count = rows * width;
+            var destination = g.AsSpan(go + start, count);
+            var pos = positions.AsSpan(first, rows);
+            float[]? rented = created && mirrored is null ? null : System.Buffers.ArrayPool<float>.Shared.Rent(count);
+            var scratch = rented is null ? default : rented.AsSpan(0, count);
+            if (created) rope.RotateAll(standard.AsSpan(start, count), destination, pos, heads, negateSine: true);
+            else
+            {
+                rope.RotateAll(standard.AsSpan(start, count), scratch, pos, heads, negateSine: true);
+                TensorMath.AddInto(destination, scratch);
+            }
+            if (mirrored is not null)
+            {
+                rope.RotateAll(mirrored.AsSpan(start, count), scratch, pos, heads, negateSine: false);
+                TensorMath.AddInto(destination, scratch);
+            }
+            if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        });
     }
 }

@@ -58,6 +58,50 @@ public class ScaledDotProductAttentionTests
             x => ReferenceAttention.Forward(x[0], x[1], x[2], spec), Forward, Gradient);
     }
 
+    /// <summary>
+    /// RoPE runs in parallel blocks of 512 tokens here (32 floats per token), both ways and back. Three rows of 200 tokens
+    /// span two blocks together but one alone, so the batch must give each row's outputs and gradients bit for bit as
+    /// that row alone; q and k also get a second gradient first, so the inverse rotation adds instead of writing.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Rows_spanning_several_rotation_blocks_match_each_row_alone(bool bico)
+    {
+        const int rows = 3, length = 200, heads = 4, d = 8;
+        var policy = bico ? AttentionMaskPolicy.Bico : AttentionMaskPolicy.Causal;
+        var rope = new RotaryEmbedding(d, length);
+        float[] qData = Samples.Normal(251, rows * length * heads * d), kData = Samples.Normal(252, rows * length * heads * d);
+        float[] vData = Samples.Normal(253, rows * length * heads * d), weights = Samples.Normal(254, rows * length * heads * d);
+
+        (float[] Output, float[] Dq, float[] Dk, float[] Dv) Run(int first, int count, bool extraGradient)
+        {
+            int n = count * length * heads * d, start = first * length * heads * d;
+            Tensor Leaf(float[] data) => Tensor.FromArray(data[start..(start + n)], count, length, heads * d).RequireGrad();
+            var q = Leaf(qData); var k = Leaf(kData); var v = Leaf(vData);
+            var positions = Enumerable.Range(0, count * length).Select(i => i % length).ToArray();
+            var output = Functional.ScaledDotProductAttention(q, k, v, new AttentionContext(heads, heads, rope, policy, positions, null));
+            var loss = Functional.Sum(Functional.Multiply(output, Tensor.FromArray(weights[start..(start + n)], count, length, heads * d)));
+            // Recorded after the attention, so their backward runs first and q and k already have a gradient.
+            if (extraGradient) loss = Functional.Add(loss, Functional.Add(Functional.Sum(q), Functional.Sum(k)));
+            loss.Backward();
+            return (output.ToArray(), q.Grad!.ToArray(), k.Grad!.ToArray(), v.Grad!.ToArray());
+        }
+
+        var batched = Run(0, rows, extraGradient: false);
+        var withExtra = Run(0, rows, extraGradient: true);
+        int size = length * heads * d;
+        for (int r = 0; r < rows; r++)
+        {
+            var alone = Run(r, 1, extraGradient: false);
+            Assert.That(batched.Output[(r * size)..((r + 1) * size)], Is.EqualTo(alone.Output), $"row {r} output");
+            Assert.That(batched.Dq[(r * size)..((r + 1) * size)], Is.EqualTo(alone.Dq), $"row {r} dq");
+            Assert.That(batched.Dk[(r * size)..((r + 1) * size)], Is.EqualTo(alone.Dk), $"row {r} dk");
+            Assert.That(batched.Dv[(r * size)..((r + 1) * size)], Is.EqualTo(alone.Dv), $"row {r} dv");
+        }
+        Assert.That(withExtra.Dq, Is.EqualTo(batched.Dq.Select(g => g + 1f)).Within(1e-5f), "dq with a gradient already there");
+        Assert.That(withExtra.Dk, Is.EqualTo(batched.Dk.Select(g => g + 1f)).Within(1e-5f), "dk with a gradient already there");
+    }
+
     [Test]
     public void Large_scores_stay_finite()
     {
