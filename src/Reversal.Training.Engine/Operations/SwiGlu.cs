@@ -44,16 +44,22 @@ public static partial class Functional
             SwiGluForward(gateValues.AsSpan(gateStart + start, length), upValues.AsSpan(upStart + start, length), outValues.AsSpan(start, length)));
         return Tape.Record(output, "SwiGlu", [gate, up], grad =>
         {
-            float[]? dGate = gate.RequiresGrad ? Tape.GradTensor(gate).Buffer : null;
-            float[]? dUp = up.RequiresGrad ? Tape.GradTensor(up).Buffer : null;
-            int dGateStart = dGate is null ? 0 : gate.Grad!.Offset, dUpStart = dUp is null ? 0 : up.Grad!.Offset;
+            // A gradient created here is written, not added to: no zero fill and no read of it.
+            bool gateFresh = false, upFresh = false;
+            var gateGrad = gate.RequiresGrad ? Tape.GradTensorToWrite(gate, out gateFresh) : null;
+            var upGrad = up.RequiresGrad ? Tape.GradTensorToWrite(up, out upFresh) : null;
+            // SwiGlu(x, x): one gradient for both; the up term writes (or adds to) it first, the gate term then adds.
+            bool addToUp = !upFresh, addToGate = !gateFresh;
+            if (gateGrad is not null && ReferenceEquals(gateGrad, upGrad)) (addToUp, addToGate) = (!gateFresh, true);
+            float[]? dGate = gateGrad?.Buffer, dUp = upGrad?.Buffer;
+            int dGateStart = gateGrad?.Offset ?? 0, dUpStart = upGrad?.Offset ?? 0;
             float[] dy = grad.Buffer;
             int dyStart = grad.Offset;
             ElementBlocks.For(count, (start, length) =>
                 SwiGluBackward(gateValues.AsSpan(gateStart + start, length), upValues.AsSpan(upStart + start, length),
                     dy.AsSpan(dyStart + start, length),
-                    dGate is null ? default : dGate.AsSpan(dGateStart + start, length),
-                    dUp is null ? default : dUp.AsSpan(dUpStart + start, length)));
+                    dGate is null ? default : dGate.AsSpan(dGateStart + start, length), addToGate,
+                    dUp is null ? default : dUp.AsSpan(dUpStart + start, length), addToUp));
         });
     }
 
@@ -72,31 +78,33 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// SwiGLU's backward in one vectorised pass: <c>dup += dy · silu(g)</c> and <c>dgate += dy · u · σ(g)(1 + g(1 − σ(g)))</c>
-    /// (each skipped when its span is empty).
+    /// SwiGLU's backward in one vectorised pass: <c>dup (+)= dy · silu(g)</c> and <c>dgate (+)= dy · u · σ(g)(1 + g(1 − σ(g)))</c>,
+    /// added to the gradient or (for a gradient just created) written; each skipped when its span is empty.
     /// </summary>
-    private static void SwiGluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> u, ReadOnlySpan<float> dy, Span<float> dGate, Span<float> dUp)
+    private static void SwiGluBackward(ReadOnlySpan<float> g, ReadOnlySpan<float> u, ReadOnlySpan<float> dy,
+        Span<float> dGate, bool addToGate, Span<float> dUp, bool addToUp)
     {
         bool gateGrad = !dGate.IsEmpty, upGrad = !dUp.IsEmpty;
         int i = 0, width = System.Numerics.Vector<float>.Count;
         var one = System.Numerics.Vector<float>.One;
+        var zero = System.Numerics.Vector<float>.Zero;
         for (; i <= g.Length - width; i += width)
         {
             var gv = new System.Numerics.Vector<float>(g[i..]);
             var d = new System.Numerics.Vector<float>(dy[i..]);
             var sigmoid = one / (one + System.Numerics.Vector.Exp(-gv));
-            if (upGrad) (new System.Numerics.Vector<float>(dUp[i..]) + d * gv * sigmoid).CopyTo(dUp[i..]);
+            if (upGrad) ((addToUp ? new System.Numerics.Vector<float>(dUp[i..]) : zero) + d * gv * sigmoid).CopyTo(dUp[i..]);
             if (gateGrad)
             {
                 var local = sigmoid * (one + gv * (one - sigmoid));
-                (new System.Numerics.Vector<float>(dGate[i..]) + d * new System.Numerics.Vector<float>(u[i..]) * local).CopyTo(dGate[i..]);
+                ((addToGate ? new System.Numerics.Vector<float>(dGate[i..]) : zero) + d * new System.Numerics.Vector<float>(u[i..]) * local).CopyTo(dGate[i..]);
             }
         }
         for (; i < g.Length; i++)
         {
             float sigmoid = 1f / (1f + MathF.Exp(-g[i]));
-            if (upGrad) dUp[i] += dy[i] * g[i] * sigmoid;
-            if (gateGrad) dGate[i] += dy[i] * u[i] * sigmoid * (1f + g[i] * (1f - sigmoid));
+            if (upGrad) dUp[i] = (addToUp ? dUp[i] : 0f) + dy[i] * g[i] * sigmoid;
+            if (gateGrad) dGate[i] = (addToGate ? dGate[i] : 0f) + dy[i] * u[i] * sigmoid * (1f + g[i] * (1f - sigmoid));
         }
     }
 }

@@ -57,6 +57,29 @@ public class SwiGluTests
         Compare.Close(gate.Grad!.ToArray(), dGate, Gradient, "d gate");
     }
 
+    /// <summary>
+    /// The backward writes a gradient it creates and adds to one that exists: a gate with a gradient already (from a
+    /// term whose backward runs first), and one tensor as both gate and up, where both terms land in one buffer.
+    /// </summary>
+    [Test]
+    public void Gradients_add_to_an_existing_one_and_to_each_other_when_gate_is_up()
+    {
+        float[] g = Samples.Normal(125, 40_003, std: 2.0), u = Samples.Normal(126, 40_003);
+        static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+        var gate = Tensor.FromArray((float[])g.Clone(), 40_003).RequireGrad();
+        var up = Tensor.FromArray((float[])u.Clone(), 40_003).RequireGrad();
+        // Sum(gate) is recorded last, so its backward runs first and gate's gradient exists (all ones) before SwiGlu's.
+        Functional.Add(Functional.Sum(Functional.SwiGlu(gate, up)), Functional.Sum(gate)).Backward();
+        Compare.Close(gate.Grad!.ToArray(), [.. g.Select((x, i) => 1 + u[i] * Sigmoid(x) * (1 + x * (1 - Sigmoid(x))))], Gradient, "d gate, added to ones");
+        Compare.Close(up.Grad!.ToArray(), [.. g.Select(x => x * Sigmoid(x))], Gradient, "d up, written");
+
+        var x = Tensor.FromArray((float[])g.Clone(), 40_003).RequireGrad();
+        Functional.Sum(Functional.SwiGlu(x, x)).Backward();
+        // d/dx silu(x)·x = silu(x) + x·σ(x)(1 + x(1 − σ(x))).
+        Compare.Close(x.Grad!.ToArray(), [.. g.Select(v => v * Sigmoid(v) + v * Sigmoid(v) * (1 + v * (1 - Sigmoid(v))))], Gradient, "d x of SwiGlu(x, x)");
+    }
+
     [Test]
     public void Different_shapes_throw() =>
         Assert.Throws<ArgumentException>(() => Functional.SwiGlu(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
