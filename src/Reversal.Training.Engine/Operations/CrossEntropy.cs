@@ -56,20 +56,31 @@ public static partial class Functional
         var output = Tensor.Scalar(counted == 0 ? 0f : (float)(total / counted));
         return Tape.Record(output, "CrossEntropy", [logits], grad =>
         {
-            if (counted == 0) { Tape.GradSpan(logits); return; }
+            // A gradient created here is written (every row, ignored rows as zeros), not zero-filled and added to.
+            var dzTensor = Tape.GradTensorToWrite(logits, out bool fresh);
+            float[] dzb = dzTensor.Buffer; int dzo = dzTensor.Offset;
+            if (counted == 0)
+            {
+                if (fresh) dzb.AsSpan(dzo, rows * vocab).Clear();
+                return;
+            }
             float scale = grad.Item() / counted;
-            float[] dzb = Tape.GradTensor(logits).Buffer;
             Compute.For(rows, r =>
             {
                 int t = saved[r];
-                if (t == ignoreIndex) return;
+                var dz = dzb.AsSpan(dzo + r * vocab, vocab);
+                if (t == ignoreIndex)
+                {
+                    if (fresh) dz.Clear();
+                    return;
+                }
                 var z = zb.AsSpan(zo + r * vocab, vocab);
-                var dz = dzb.AsSpan(r * vocab, vocab);
                 float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(vocab);
                 var softmax = rented.AsSpan(0, vocab);
                 System.Numerics.Tensors.TensorPrimitives.Subtract(z, rowLse[r], softmax);
                 System.Numerics.Tensors.TensorPrimitives.Exp(softmax, softmax);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(softmax, scale, dz, dz); // dz += softmax · scale
+                if (fresh) System.Numerics.Tensors.TensorPrimitives.Multiply(softmax, scale, dz); // dz = softmax · scale
+                else System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(softmax, scale, dz, dz); // dz += softmax · scale
                 System.Buffers.ArrayPool<float>.Shared.Return(rented);
                 dz[t] -= scale;
             });

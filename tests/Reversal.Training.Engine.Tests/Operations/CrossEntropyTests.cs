@@ -44,6 +44,46 @@ public class CrossEntropyTests
         });
     }
 
+    /// <summary>
+    /// Logits that are not a leaf get their gradient from the step's memory pool, uninitialised: inside a scope whose pool
+    /// holds NaN-filled buffers, every row must still be written (ignored rows as zeros); and a gradient that already
+    /// exists (Sum's backward runs first) is added to.
+    /// </summary>
+    [Test]
+    public void A_pooled_gradient_is_written_whole_and_an_existing_one_is_added_to()
+    {
+        const int rows = 16, vocab = 600;
+        int[] targets = [.. Enumerable.Range(0, rows).Select(r => r % 3 == 1 ? Functional.IgnoreIndex : (r * 37) % vocab)];
+        float[] data = Samples.Normal(155, rows * vocab, std: 2.0);
+        using (TensorMemory.BeginScope())
+            for (int i = 0; i < 4; i++) Functional.Scale(Tensor.FromArray([.. Enumerable.Repeat(float.NaN, rows * vocab)], rows, vocab), 1f);
+
+        float[] LeafGradient(bool withSum)
+        {
+            using var scope = TensorMemory.BeginScope();
+            var leaf = Tensor.FromArray((float[])data.Clone(), rows, vocab).RequireGrad();
+            var logits = Functional.Scale(leaf, 1f);
+            var loss = Functional.CrossEntropy(logits, targets);
+            if (withSum) loss = Functional.Add(loss, Functional.Sum(logits));
+            loss.Backward();
+            return leaf.Grad!.ToArray();
+        }
+
+        var written = LeafGradient(withSum: false);
+        var added = LeafGradient(withSum: true);
+        var expected = new double[rows * vocab];
+        int counted = targets.Count(t => t != Functional.IgnoreIndex);
+        for (int r = 0; r < rows; r++)
+        {
+            if (targets[r] == Functional.IgnoreIndex) continue;
+            var row = data.AsSpan(r * vocab, vocab).ToArray().Select(v => (double)v).ToArray();
+            double max = row.Max(), sum = row.Sum(v => Math.Exp(v - max));
+            for (int j = 0; j < vocab; j++) expected[r * vocab + j] = (Math.Exp(row[j] - max) / sum - (j == targets[r] ? 1 : 0)) / counted;
+        }
+        Compare.Close(written, expected, Gradient, "written");
+        Compare.Close(added, [.. expected.Select(g => g + 1)], Gradient, "added to ones");
+    }
+
     [Test]
     public void All_rows_ignored_gives_zero_loss_and_zero_gradient()
     {
