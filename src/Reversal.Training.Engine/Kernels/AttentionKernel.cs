@@ -40,8 +40,7 @@ internal static class AttentionKernel
     /// 32 for the 8- and 4-row ones), so the block's products have no partly empty strip. Results do not depend on it
     /// (see the remarks on row exactness); a T1024 causal forward + backward on AVX2 ran about 10% faster at 36 than at 32.
     /// </summary>
-    public static int QueryBlock => QueryBlockOverride ?? (32 + Sgemm.TileRows - 1) / Sgemm.TileRows * Sgemm.TileRows;
-    internal static int? QueryBlockOverride;
+    public static int QueryBlock => (32 + Sgemm.TileRows - 1) / Sgemm.TileRows * Sgemm.TileRows;
 
     /// <summary>Writes <c>output [B, Tq, H, d]</c> and <c>logSumExp [B, H, Tq]</c>.</summary>
     public static void Forward(AttentionProblem p, float[] output, float[] logSumExp)

@@ -46,9 +46,6 @@ internal sealed class WorkerPool : IDisposable
         for (int w = 0; w < helpers; w++) _wake[w] = new SemaphoreSlim(0);
     }
 
-    /// <summary>Helper threads (the caller's own thread is one more).</summary>
-    public int Helpers => _size;
-
     /// <summary>How long a helper keeps spinning for the next region before it parks (default 200 µs; zero parks at once).</summary>
     public TimeSpan SpinTime
     {
