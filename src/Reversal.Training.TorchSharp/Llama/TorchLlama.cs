@@ -268,32 +268,47 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     private Tensor CachedLogProbabilities(TorchKvCache cache, int rows, int columns, Func<int, int, int> id, Func<int, int, int> position,
         Func<int, int, bool> kept, int[]? lastColumn)
     {
-        int capacity = (int)cache.Layers[0].Keys.shape[2];
         var ids = new long[rows * columns];
         var positions = new long[rows * columns];
+        var keep = new bool[rows * columns];
+        for (int b = 0; b < rows; b++)
+            for (int c = 0; c < columns; c++)
+            {
+                int i = b * columns + c;
+                ids[i] = id(b, c);
+                positions[i] = position(b, c);
+                keep[i] = kept(b, c);
+            }
+        var hidden = HiddenCached(cache, rows, columns, ids, positions, keep);
+        if (lastColumn is not null) hidden = hidden[0, lastColumn[0]];
+        return nn.functional.linear(hidden, HeadWeight).to(ScalarType.Float64).log_softmax(-1);
+    }
+
+    /// <summary>
+    /// Feeds <c>[rows, columns]</c> new tokens through <paramref name="cache"/> and returns their final hidden states
+    /// <c>[rows, columns, D]</c>. Entry <c>i = b·columns + c</c> is token <paramref name="ids"/>[i] at position
+    /// <paramref name="positions"/>[i]; a kept entry is written to the slot of its position and attends to slots 0 up to
+    /// it; a padding entry (<paramref name="keep"/>[i] false) attends to slot 0 only and is never written. Call inside a
+    /// dispose scope: the tensors made here belong to it.
+    /// </summary>
+    internal Tensor HiddenCached(TorchKvCache cache, int rows, int columns, long[] ids, long[] positions, bool[] keep)
+    {
+        int capacity = (int)cache.Layers[0].Keys.shape[2];
         var mask = new bool[rows * columns * capacity];
         List<long> writeRows = [], writeColumns = [], writeSlots = [];
         for (int b = 0; b < rows; b++)
             for (int c = 0; c < columns; c++)
             {
                 int i = b * columns + c;
-                bool keep = kept(b, c);
-                ids[i] = id(b, c);
-                positions[i] = position(b, c);
-                mask.AsSpan(i * capacity, keep ? (int)positions[i] + 1 : 1).Fill(true);
-                if (!keep) continue;
+                mask.AsSpan(i * capacity, keep[i] ? (int)positions[i] + 1 : 1).Fill(true);
+                if (!keep[i]) continue;
                 writeRows.Add(b); writeColumns.Add(c); writeSlots.Add(positions[i]);
             }
         using var writes = new TorchKvCache.Writes(
             torch.tensor(writeRows.ToArray(), device: Device), torch.tensor(writeColumns.ToArray(), device: Device), torch.tensor(writeSlots.ToArray(), device: Device));
-        var hidden = HiddenCached(torch.tensor(ids, [rows, columns], device: Device), torch.tensor(positions, [rows, columns], device: Device),
-            cache, writes, torch.tensor(mask, [rows, 1, columns, capacity], device: Device));
-        if (lastColumn is not null) hidden = hidden[0, lastColumn[0]];
-        return nn.functional.linear(hidden, HeadWeight).to(ScalarType.Float64).log_softmax(-1);
+        return _backbone.ForwardCached(torch.tensor(ids, [rows, columns], device: Device), torch.tensor(positions, [rows, columns], device: Device),
+            cache, writes, torch.tensor(mask, [rows, 1, columns, capacity], device: Device), _rope);
     }
-
-    internal Tensor HiddenCached(Tensor ids, Tensor positions, TorchKvCache cache, TorchKvCache.Writes writes, Tensor mask) =>
-        _backbone.ForwardCached(ids, positions, cache, writes, mask, _rope);
 
     /// <inheritdoc />
     public IReadOnlyList<ParameterInfo> Parameters =>

@@ -46,9 +46,8 @@ internal sealed class TorchLlamaDecodingSession : IDecodingSession
         var inputIds = new long[ids.Length];
         var lastKept = new int[rows];
         var newLengths = (int[])_lengths.Clone();
-        var writeRows = new List<long>();
-        var writeColumns = new List<long>();
-        var writeSlots = new List<long>();
+        var kept = new bool[ids.Length];
+        bool anyKept = false;
         for (int b = 0; b < rows; b++)
         {
             lastKept[b] = -1;
@@ -59,8 +58,8 @@ internal sealed class TorchLlamaDecodingSession : IDecodingSession
                     throw new ArgumentException($"Token id {ids[i]} of row {b} is outside the vocabulary [0, {vocab}).", nameof(ids));
                 inputIds[i] = ids[i];
                 if (!keep.IsEmpty && !keep[i]) continue;
+                kept[i] = anyKept = true;
                 positions[i] = newLengths[b];
-                writeRows.Add(b); writeColumns.Add(c); writeSlots.Add(newLengths[b]);
                 newLengths[b]++;
                 lastKept[b] = c;
             }
@@ -69,30 +68,14 @@ internal sealed class TorchLlamaDecodingSession : IDecodingSession
             if (lastKept[b] < 0 && _lastLogits[b] is null)
                 throw new ArgumentException($"Row {b} has no kept token yet, so it has no next-token logits.", nameof(keep));
         }
-        // Query (b, c) at position p sees slots 0..p; a padding query sees slot 0 only (its output is never used).
-        var mask = new bool[rows * columns * Capacity];
-        for (int b = 0; b < rows; b++)
-            for (int c = 0; c < columns; c++)
-            {
-                int i = b * columns + c;
-                bool kept = keep.IsEmpty || keep[i];
-                int visible = kept ? (int)positions[i] + 1 : 1;
-                mask.AsSpan(i * Capacity, visible).Fill(true);
-            }
-
         float[] fresh = [];
         var live = Enumerable.Range(0, rows).Where(b => lastKept[b] >= 0).ToArray();
-        if (writeRows.Count > 0)
+        if (anyKept)
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var device = _model.Device;
-            var idsTensor = torch.tensor(inputIds, [rows, columns], device: device);
-            var positionTensor = torch.tensor(positions, [rows, columns], device: device);
-            var maskTensor = torch.tensor(mask, [rows, 1, columns, Capacity], device: device);
-            using var writes = new TorchKvCache.Writes(
-                torch.tensor(writeRows.ToArray(), device: device), torch.tensor(writeColumns.ToArray(), device: device), torch.tensor(writeSlots.ToArray(), device: device));
-            var hidden = _model.HiddenCached(idsTensor, positionTensor, _cache, writes, maskTensor);
+            var hidden = _model.HiddenCached(_cache, rows, columns, inputIds, positions, kept);
             var rowIndex = torch.tensor(live.Select(b => (long)b).ToArray(), device: device);
             var columnIndex = torch.tensor(live.Select(b => (long)lastKept[b]).ToArray(), device: device);
             var last = hidden.index(TensorIndex.Tensor(rowIndex), TensorIndex.Tensor(columnIndex));
