@@ -42,25 +42,16 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
 
     public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
     {
-        if (positions.Length != ids.Length)
-            throw new ArgumentException($"{positions.Length} position ids for {ids.Length} ids.", nameof(positions));
+        DecodingChecks.PositionCount(positions.Length, ids.Length);
         return Feed(Pack(ids, keep, positions));
     }
 
     public float[] Prefill(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions, IReadOnlyList<int> prefixLengths)
     {
-        ArgumentNullException.ThrowIfNull(prefixLengths);
-        for (int b = 0; b < BatchSize; b++)
-            if (_cache.RowLength(b) > 0)
-                throw new InvalidOperationException($"Prefill must be the session's first call; row {b} already holds {_cache.RowLength(b)} tokens.");
-        if (prefixLengths.Count != BatchSize)
-            throw new ArgumentException($"{prefixLengths.Count} prefix lengths for {BatchSize} rows.", nameof(prefixLengths));
-        if (positions.Length != ids.Length)
-            throw new ArgumentException($"{positions.Length} position ids for {ids.Length} ids.", nameof(positions));
+        DecodingChecks.Prefill([.. Enumerable.Range(0, BatchSize).Select(_cache.RowLength)], prefixLengths);
+        DecodingChecks.PositionCount(positions.Length, ids.Length);
         var packed = Pack(ids, keep, positions);
-        for (int b = 0; b < BatchSize; b++)
-            if (prefixLengths[b] < 0 || prefixLengths[b] > packed.Counts[b])
-                throw new ArgumentException($"Row {b} has a prefix of {prefixLengths[b]} tokens but {packed.Counts[b]} kept tokens.", nameof(prefixLengths));
+        DecodingChecks.PrefixLengths(prefixLengths, packed.Counts);
         _cache.KeepMirroredKeys();
         _policy = AttentionMaskPolicy.PrefixBidirectional(prefixLengths);
         return Feed(packed);
@@ -71,12 +62,8 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
 
     private PackedColumns Pack(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
     {
-        int rows = BatchSize;
-        if (ids.IsEmpty || ids.Length % rows != 0)
-            throw new ArgumentException($"{ids.Length} ids do not form [{rows}, n] new columns.", nameof(ids));
-        if (!keep.IsEmpty && keep.Length != ids.Length)
-            throw new ArgumentException($"The keep mask has {keep.Length} entries for {ids.Length} ids.", nameof(keep));
-        int columns = ids.Length / rows, vocab = _model.Config.VocabSize, context = _model.Config.MaxPositionEmbeddings;
+        int rows = BatchSize, columns = DecodingChecks.Columns(ids.Length, keep.Length, rows);
+        int vocab = _model.Config.VocabSize, context = _model.Config.MaxPositionEmbeddings;
         var counts = new int[rows];
         var packed = new List<int>(ids.Length);
         var packedPositions = positions.IsEmpty ? null : new List<int>(ids.Length);
@@ -86,21 +73,12 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
             {
                 int i = b * columns + c;
                 if (!keep.IsEmpty && !keep[i]) continue;
-                if ((uint)ids[i] >= (uint)vocab)
-                    throw new ArgumentException($"Token id {ids[i]} of row {b} is outside the vocabulary [0, {vocab}).", nameof(ids));
-                if (packedPositions is not null)
-                {
-                    if ((uint)positions[i] >= (uint)context)
-                        throw new ArgumentException($"Position id {positions[i]} of row {b} is outside the context [0, {context}).", nameof(positions));
-                    packedPositions.Add(positions[i]);
-                }
+                DecodingChecks.Entry(ids[i], packedPositions is null ? null : positions[i], b, vocab, context);
+                packedPositions?.Add(positions[i]);
                 packed.Add(ids[i]);
                 counts[b]++;
             }
-            if (_cache.RowLength(b) + counts[b] > Capacity)
-                throw new ArgumentException($"Row {b} would hold {_cache.RowLength(b) + counts[b]} tokens, more than the session's capacity {Capacity}.", nameof(ids));
-            if (counts[b] == 0 && !_hasLogits[b])
-                throw new ArgumentException($"Row {b} has no kept token yet, so it has no next-token logits.", nameof(keep));
+            DecodingChecks.Row(b, _cache.RowLength(b) + counts[b], Capacity, counts[b] > 0 || _hasLogits[b]);
         }
         return new PackedColumns(packed, counts, packedPositions?.ToArray());
     }

@@ -11,7 +11,7 @@ namespace Reversal.Training.Objectives;
 /// the mask's position + j.
 /// </summary>
 /// <remarks>
-/// On a model whose decoding session is an <see cref="IPrefixDecodingSession"/> (our engine's), Part A and [sop] run
+/// On a model whose decoding session is an <see cref="IPrefixDecodingSession"/> (both engines'), Part A and [sop] run
 /// once through a KV cache and every later step feeds one token per row, as causal decoding does; otherwise (or with
 /// <c>useKvCache: false</c>) every step re-runs the full forward over Part A and Part B. Both give the same tokens up to
 /// float rounding in the logits.

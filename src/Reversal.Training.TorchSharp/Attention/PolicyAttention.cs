@@ -86,14 +86,22 @@ public static class PolicyAttention
         return scores.softmax(-1).matmul(v);
     }
 
-    private static Tensor ConcatenatedKeys(Tensor qs, Tensor ks, Tensor qm, Tensor km, Tensor v, TorchBatch batch)
+    private static Tensor ConcatenatedKeys(Tensor qs, Tensor ks, Tensor qm, Tensor km, Tensor v, TorchBatch batch) =>
+        ConcatenatedKeys(qs, ks, qm, km, v, GuardedVisible(batch), batch.Mirrored!);
+
+    /// <summary>
+    /// Exact mirrored attention in one fused SDPA call: queries <c>[qs, qm]</c> (joined along the head size) over keys
+    /// <c>[ks, 0]</c> then <c>[0, km]</c> (joined along the key axis), so a key scores <c>qs·ks</c> where
+    /// <paramref name="visible"/> and not <paramref name="mirrored"/>, and <c>qm·km</c> where both. Queries
+    /// <c>[B, H, Tq, d]</c>; keys and values <c>[B, H, Tk, d]</c>; masks broadcast to <c>[B, H, Tq, Tk]</c>. Every query
+    /// must see at least one key.
+    /// </summary>
+    internal static Tensor ConcatenatedKeys(Tensor qs, Tensor ks, Tensor qm, Tensor km, Tensor v, Tensor visible, Tensor mirrored)
     {
         // SDPA scales by 1/sqrt(2d) for the doubled head size; the scores must be scaled by 1/sqrt(d).
         var queries = cat([qs, qm], -1).mul(Math.Sqrt(2.0));
         var keys = cat([cat([ks, zeros_like(ks)], -1), cat([zeros_like(km), km], -1)], 2);
         var values = cat([v, v], 2);
-        var visible = GuardedVisible(batch);
-        var mirrored = batch.Mirrored!;
         var mask = cat([visible.logical_and(mirrored.logical_not()), visible.logical_and(mirrored)], -1);
         return F.scaled_dot_product_attention(queries, keys, values, attn_mask: mask);
     }

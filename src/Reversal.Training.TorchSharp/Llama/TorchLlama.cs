@@ -279,7 +279,7 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
                 positions[i] = position(b, c);
                 keep[i] = kept(b, c);
             }
-        var hidden = HiddenCached(cache, rows, columns, ids, positions, keep);
+        var hidden = HiddenCached(cache, rows, columns, ids, positions, positions, keep);
         if (lastColumn is not null) hidden = hidden[0, lastColumn[0]];
         return nn.functional.linear(hidden, HeadWeight).to(ScalarType.Float64).log_softmax(-1);
     }
@@ -287,27 +287,50 @@ public sealed class TorchLlama : nn.Module<Tensor, Tensor>, ITrainableLanguageMo
     /// <summary>
     /// Feeds <c>[rows, columns]</c> new tokens through <paramref name="cache"/> and returns their final hidden states
     /// <c>[rows, columns, D]</c>. Entry <c>i = b·columns + c</c> is token <paramref name="ids"/>[i] at position
-    /// <paramref name="positions"/>[i]; a kept entry is written to the slot of its position and attends to slots 0 up to
-    /// it; a padding entry (<paramref name="keep"/>[i] false) attends to slot 0 only and is never written. Call inside a
+    /// <paramref name="positions"/>[i]. A kept entry is written to slot <paramref name="slots"/>[i] of its row and
+    /// attends to the slots up to it, and, when row b has a bidirectional prefix of <c>P_b</c> slots
+    /// (<paramref name="prefixLengths"/>) and the entry lies inside it, to the whole prefix; when the cache keeps
+    /// mirrored keys, a visible slot whose position id is after the entry's is scored with the sine-negated rotation.
+    /// A padding entry (<paramref name="keep"/>[i] false) attends to slot 0 only and is never written. Call inside a
     /// dispose scope: the tensors made here belong to it.
     /// </summary>
-    internal Tensor HiddenCached(TorchKvCache cache, int rows, int columns, long[] ids, long[] positions, bool[] keep)
+    internal Tensor HiddenCached(TorchKvCache cache, int rows, int columns, long[] ids, long[] positions, long[] slots, bool[] keep,
+        IReadOnlyList<int>? prefixLengths = null)
     {
-        int capacity = (int)cache.Layers[0].Keys.shape[2];
-        var mask = new bool[rows * columns * capacity];
+        int capacity = cache.Capacity;
         List<long> writeRows = [], writeColumns = [], writeSlots = [];
         for (int b = 0; b < rows; b++)
             for (int c = 0; c < columns; c++)
             {
                 int i = b * columns + c;
-                mask.AsSpan(i * capacity, keep[i] ? (int)positions[i] + 1 : 1).Fill(true);
                 if (!keep[i]) continue;
-                writeRows.Add(b); writeColumns.Add(c); writeSlots.Add(positions[i]);
+                writeRows.Add(b); writeColumns.Add(c); writeSlots.Add(slots[i]);
+                cache.SlotPositions[b * capacity + slots[i]] = positions[i];
+            }
+        var visible = new bool[rows * columns * capacity];
+        var mirrored = cache.KeepsMirroredKeys ? new bool[visible.Length] : null;
+        for (int b = 0; b < rows; b++)
+            for (int c = 0; c < columns; c++)
+            {
+                int i = b * columns + c;
+                var row = visible.AsSpan(i * capacity, capacity);
+                if (!keep[i])
+                {
+                    row[0] = true;
+                    continue;
+                }
+                int slot = (int)slots[i], prefix = prefixLengths?[b] ?? 0;
+                row[..(slot < prefix ? Math.Max(prefix, slot + 1) : slot + 1)].Fill(true);
+                if (mirrored is null) continue;
+                for (int j = 0; j < capacity; j++)
+                    mirrored[i * capacity + j] = row[j] && cache.SlotPositions[b * capacity + j] > positions[i];
             }
         using var writes = new TorchKvCache.Writes(
             torch.tensor(writeRows.ToArray(), device: Device), torch.tensor(writeColumns.ToArray(), device: Device), torch.tensor(writeSlots.ToArray(), device: Device));
+        var attend = new TorchKvCache.Attend(torch.tensor(visible, [rows, 1, columns, capacity], device: Device),
+            mirrored is null ? null : torch.tensor(mirrored, [rows, 1, columns, capacity], device: Device));
         return _backbone.ForwardCached(torch.tensor(ids, [rows, columns], device: Device), torch.tensor(positions, [rows, columns], device: Device),
-            cache, writes, torch.tensor(mask, [rows, 1, columns, capacity], device: Device), _rope);
+            cache, writes, attend, _rope);
     }
 
     /// <inheritdoc />

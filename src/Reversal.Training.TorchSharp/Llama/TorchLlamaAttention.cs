@@ -45,21 +45,29 @@ internal sealed class TorchLlamaAttention : nn.Module
     }
 
     /// <summary>
-    /// Incremental causal attention for decoding: the new tokens <paramref name="x"/> <c>[B, n, D]</c> at
-    /// <paramref name="positions"/> <c>[B, n]</c> are written (rotated keys, values) into <paramref name="cache"/> at
-    /// the kept slots and attend over the cache under <paramref name="mask"/> <c>[B, 1, n, capacity]</c>.
+    /// Incremental attention for decoding: the new tokens <paramref name="x"/> <c>[B, n, D]</c> at
+    /// <paramref name="positions"/> <c>[B, n]</c> are written (rotated keys, values, and the mirrored keys when the
+    /// cache keeps them) into <paramref name="cache"/> at the kept slots, and attend over the cache as
+    /// <paramref name="attend"/> says: standard RoPE for every visible slot, or the sine-negated rotation of query and
+    /// key for the slots it marks mirrored.
     /// </summary>
-    public Tensor ForwardCached(Tensor x, Tensor positions, TorchKvCache.Layer cache, TorchKvCache.Writes writes, Tensor mask, TorchRotaryEmbedding rope)
+    public Tensor ForwardCached(Tensor x, Tensor positions, TorchKvCache.Layer cache, TorchKvCache.Writes writes, TorchKvCache.Attend attend, TorchRotaryEmbedding rope)
     {
         using var scope = NewDisposeScope();
-        long b = x.shape[0], n = x.shape[1];
-        var q = rope.Rotate(QProj.forward(x).view(b, n, _heads, _headDim).transpose(1, 2), positions, negateSine: false);
-        var k = rope.Rotate(KProj.forward(x).view(b, n, _kvHeads, _headDim).transpose(1, 2), positions, negateSine: false);
+        long b = x.shape[0], n = x.shape[1], groups = _heads / _kvHeads;
+        var rawQ = QProj.forward(x).view(b, n, _heads, _headDim).transpose(1, 2);
+        var rawK = KProj.forward(x).view(b, n, _kvHeads, _headDim).transpose(1, 2);
         var v = VProj.forward(x).view(b, n, _kvHeads, _headDim).transpose(1, 2);
-        cache.Write(k, v, writes);
-        var keys = PolicyAttention.RepeatKv(cache.Keys, _heads / _kvHeads);
-        var values = PolicyAttention.RepeatKv(cache.Values, _heads / _kvHeads);
-        var attended = F.scaled_dot_product_attention(q, keys, values, attn_mask: mask);
+        var q = rope.Rotate(rawQ, positions, negateSine: false);
+        var k = rope.Rotate(rawK, positions, negateSine: false);
+        bool mirrors = cache.KeysMirrored is not null;
+        cache.Write(k, v, mirrors ? rope.Rotate(rawK, positions, negateSine: true) : null, writes);
+        var keys = PolicyAttention.RepeatKv(cache.Keys, groups);
+        var values = PolicyAttention.RepeatKv(cache.Values, groups);
+        var attended = mirrors
+            ? PolicyAttention.ConcatenatedKeys(q, keys, rope.Rotate(rawQ, positions, negateSine: true), PolicyAttention.RepeatKv(cache.KeysMirrored!, groups),
+                values, attend.Visible, attend.Mirrored ?? throw new ArgumentException("A cache that keeps mirrored keys needs the mirrored mask.", nameof(attend)))
+            : F.scaled_dot_product_attention(q, keys, values, attn_mask: attend.Visible);
         return OProj.forward(attended.transpose(1, 2).reshape(b, n, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 

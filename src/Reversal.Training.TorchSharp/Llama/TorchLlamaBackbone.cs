@@ -34,11 +34,11 @@ internal sealed class TorchLlamaBackbone : nn.Module
         return Norm.forward(x).MoveToOuterDisposeScope();
     }
 
-    public Tensor ForwardCached(Tensor ids, Tensor positions, TorchKvCache cache, TorchKvCache.Writes writes, Tensor mask, TorchRotaryEmbedding rope)
+    public Tensor ForwardCached(Tensor ids, Tensor positions, TorchKvCache cache, TorchKvCache.Writes writes, TorchKvCache.Attend attend, TorchRotaryEmbedding rope)
     {
         using var scope = NewDisposeScope();
         var x = EmbedTokens.forward(ids);
-        for (int i = 0; i < Layers.Count; i++) x = Layers[i].ForwardCached(x, positions, cache.Layers[i], writes, mask, rope);
+        for (int i = 0; i < Layers.Count; i++) x = Layers[i].ForwardCached(x, positions, cache.Layers[i], writes, attend, rope);
         return Norm.forward(x).MoveToOuterDisposeScope();
     }
 

@@ -34,10 +34,10 @@ internal sealed class TorchLlamaDecoderLayer : nn.Module
         return h.add(Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
     }
 
-    public Tensor ForwardCached(Tensor x, Tensor positions, TorchKvCache.Layer cache, TorchKvCache.Writes writes, Tensor mask, TorchRotaryEmbedding rope)
+    public Tensor ForwardCached(Tensor x, Tensor positions, TorchKvCache.Layer cache, TorchKvCache.Writes writes, TorchKvCache.Attend attend, TorchRotaryEmbedding rope)
     {
         using var scope = NewDisposeScope();
-        var h = x.add(SelfAttention.ForwardCached(InputLayerNorm.forward(x), positions, cache, writes, mask, rope));
+        var h = x.add(SelfAttention.ForwardCached(InputLayerNorm.forward(x), positions, cache, writes, attend, rope));
         return h.add(Mlp.forward(PostAttentionLayerNorm.forward(h))).MoveToOuterDisposeScope();
     }
 

@@ -5,16 +5,19 @@ using static TorchSharp.torch;
 namespace Reversal.Training.TorchSharp.Llama;
 
 /// <summary>
-/// Incremental decoding of a batch of rows with one KV cache on the model's device: each append runs every row's new
+/// Incremental decoding of a batch of rows with one KV cache on the model's device: each call runs every row's new
 /// tokens through the model together; padding entries (keep = false) are neither written to the cache nor given a
-/// position, so ragged rows decode as they would alone. See <see cref="IDecodingSession"/>.
+/// position, so ragged rows decode as they would alone. See <see cref="IDecodingSession"/>; as an
+/// <see cref="IPrefixDecodingSession"/> it also decodes after a bidirectional prefix (GLM infilling), keeping the
+/// keys' mirrored rotation in the cache.
 /// </summary>
-internal sealed class TorchLlamaDecodingSession : IDecodingSession
+internal sealed class TorchLlamaDecodingSession : IPrefixDecodingSession
 {
     private readonly TorchLlama _model;
     private readonly TorchKvCache _cache;
     private readonly int[] _lengths;
     private readonly float[]?[] _lastLogits;
+    private int[]? _prefixLengths;
 
     public TorchLlamaDecodingSession(TorchLlama model, int batchSize, int capacity)
     {
@@ -34,55 +37,75 @@ internal sealed class TorchLlamaDecodingSession : IDecodingSession
 
     public int Length(int row) => _lengths[row];
 
-    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep = default)
+    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep = default) => Feed(Pack(ids, keep, default));
+
+    public float[] Append(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
     {
-        int rows = BatchSize, vocab = _model.VocabSize;
-        if (ids.IsEmpty || ids.Length % rows != 0)
-            throw new ArgumentException($"{ids.Length} ids do not form [{rows}, n] new columns.", nameof(ids));
-        if (!keep.IsEmpty && keep.Length != ids.Length)
-            throw new ArgumentException($"The keep mask has {keep.Length} entries for {ids.Length} ids.", nameof(keep));
-        int columns = ids.Length / rows;
-        var positions = new long[ids.Length];
-        var inputIds = new long[ids.Length];
-        var lastKept = new int[rows];
-        var newLengths = (int[])_lengths.Clone();
-        var kept = new bool[ids.Length];
-        bool anyKept = false;
+        DecodingChecks.PositionCount(positions.Length, ids.Length);
+        return Feed(Pack(ids, keep, positions));
+    }
+
+    public float[] Prefill(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions, IReadOnlyList<int> prefixLengths)
+    {
+        DecodingChecks.Prefill(_lengths, prefixLengths);
+        DecodingChecks.PositionCount(positions.Length, ids.Length);
+        var packed = Pack(ids, keep, positions);
+        DecodingChecks.PrefixLengths(prefixLengths, [.. Enumerable.Range(0, BatchSize).Select(b => packed.NewLengths[b] - _lengths[b])]);
+        _cache.KeepMirroredKeys();
+        _prefixLengths = [.. prefixLengths];
+        return Feed(packed);
+    }
+
+    /// <summary>
+    /// One call's new columns <c>[B, n]</c> as the model takes them: ids (padding as 0), position ids, cache slots and
+    /// keep flags per entry; each row's length after the call and its last kept column (−1: none).
+    /// </summary>
+    private sealed record Columns(int Count, long[] Ids, long[] Positions, long[] Slots, bool[] Kept, int[] NewLengths, int[] LastKept)
+    {
+        public bool AnyKept => LastKept.Any(c => c >= 0);
+    }
+
+    private Columns Pack(ReadOnlySpan<int> ids, ReadOnlySpan<bool> keep, ReadOnlySpan<int> positions)
+    {
+        int rows = BatchSize, columns = DecodingChecks.Columns(ids.Length, keep.Length, rows);
+        var packed = new Columns(columns, new long[ids.Length], new long[ids.Length], new long[ids.Length], new bool[ids.Length], (int[])_lengths.Clone(), new int[rows]);
         for (int b = 0; b < rows; b++)
         {
-            lastKept[b] = -1;
+            packed.LastKept[b] = -1;
             for (int c = 0; c < columns; c++)
             {
                 int i = b * columns + c;
-                if ((uint)ids[i] >= (uint)vocab)
-                    throw new ArgumentException($"Token id {ids[i]} of row {b} is outside the vocabulary [0, {vocab}).", nameof(ids));
-                inputIds[i] = ids[i];
                 if (!keep.IsEmpty && !keep[i]) continue;
-                kept[i] = anyKept = true;
-                positions[i] = newLengths[b];
-                newLengths[b]++;
-                lastKept[b] = c;
+                int slot = packed.NewLengths[b]++;
+                DecodingChecks.Entry(ids[i], positions.IsEmpty ? null : positions[i], b, _model.VocabSize, _model.ContextLength);
+                packed.Ids[i] = ids[i];
+                packed.Positions[i] = positions.IsEmpty ? slot : positions[i];
+                packed.Slots[i] = slot;
+                packed.Kept[i] = true;
+                packed.LastKept[b] = c;
             }
-            if (newLengths[b] > Capacity)
-                throw new ArgumentException($"Row {b} would hold {newLengths[b]} tokens, more than the session's capacity {Capacity}.", nameof(ids));
-            if (lastKept[b] < 0 && _lastLogits[b] is null)
-                throw new ArgumentException($"Row {b} has no kept token yet, so it has no next-token logits.", nameof(keep));
+            DecodingChecks.Row(b, packed.NewLengths[b], Capacity, packed.LastKept[b] >= 0 || _lastLogits[b] is not null);
         }
-        float[] fresh = [];
-        var live = Enumerable.Range(0, rows).Where(b => lastKept[b] >= 0).ToArray();
-        if (anyKept)
+        return packed;
+    }
+
+    private float[] Feed(Columns packed)
+    {
+        int rows = BatchSize, vocab = _model.VocabSize;
+        var live = Enumerable.Range(0, rows).Where(b => packed.LastKept[b] >= 0).ToArray();
+        if (packed.AnyKept)
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var device = _model.Device;
-            var hidden = _model.HiddenCached(_cache, rows, columns, inputIds, positions, kept);
+            var hidden = _model.HiddenCached(_cache, rows, packed.Count, packed.Ids, packed.Positions, packed.Slots, packed.Kept, _prefixLengths);
             var rowIndex = torch.tensor(live.Select(b => (long)b).ToArray(), device: device);
-            var columnIndex = torch.tensor(live.Select(b => (long)lastKept[b]).ToArray(), device: device);
+            var columnIndex = torch.tensor(live.Select(b => (long)packed.LastKept[b]).ToArray(), device: device);
             var last = hidden.index(TensorIndex.Tensor(rowIndex), TensorIndex.Tensor(columnIndex));
-            fresh = nn.functional.linear(last, _model.HeadWeight).cpu().data<float>().ToArray();
+            float[] fresh = nn.functional.linear(last, _model.HeadWeight).cpu().data<float>().ToArray();
+            for (int k = 0; k < live.Length; k++) _lastLogits[live[k]] = fresh.AsSpan(k * vocab, vocab).ToArray();
         }
-        for (int k = 0; k < live.Length; k++) _lastLogits[live[k]] = fresh.AsSpan(k * vocab, vocab).ToArray();
-        Array.Copy(newLengths, _lengths, rows);
+        Array.Copy(packed.NewLengths, _lengths, rows);
         var result = new float[rows * vocab];
         for (int b = 0; b < rows; b++) _lastLogits[b]!.CopyTo(result, b * vocab);
         return result;
