@@ -1,6 +1,7 @@
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
+using Reversal.Training.TestSupport.Models;
 using Reversal.Training.TorchSharp.Llama;
 using TorchSharp;
 
@@ -21,15 +22,6 @@ public class ContinuationScoringTests
     private static readonly int[][] Continuations =
         [[7], [12, 8], [30, 11, 8, 21, 17, 33, 5], [9], [21, 21, 21], [8, 19], [33, 32, 31, 30], [10], [15, 16, 17, 18, 19], [4, 5], [28, 29, 30]];
 
-    private static double ScoreAlone(ICausalLanguageModel model, int[] prefix, int[] continuation)
-    {
-        int length = prefix.Length + continuation.Length - 1;
-        int[] ids = [.. prefix, .. continuation.AsSpan(0, continuation.Length - 1)];
-        var targets = Enumerable.Repeat(ObjectiveBatch.IgnoreIndex, length).ToArray();
-        for (int j = 0; j < continuation.Length; j++) targets[prefix.Length - 1 + j] = continuation[j];
-        return model.TargetLogProbabilities(new ModelInput(1, length, ids), targets).Sum();
-    }
-
     [TestCase(4)]
     [TestCase(64)]
     public void Each_score_equals_the_pair_scored_alone_and_our_engines_shared_score(int batchSize)
@@ -42,7 +34,7 @@ public class ContinuationScoringTests
 
         for (int i = 0; i < Continuations.Length; i++)
         {
-            double alone = ScoreAlone(torchModel, Prefix, Continuations[i]);
+            double alone = ReferenceScores.ContinuationAlone(torchModel, Prefix, Continuations[i]);
             Assert.That(shared[i], Is.EqualTo(alone).Within(1e-5 * Math.Max(1, Math.Abs(alone))), $"continuation {i}: LibTorch shared vs alone");
             Assert.That(ours[i], Is.EqualTo(shared[i]).Within(1e-4 * Math.Max(1, Math.Abs(alone))), $"continuation {i}: our engine vs LibTorch");
         }

@@ -1,8 +1,8 @@
-using Reversal.Training.Attention;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
 using Reversal.Training.Randomness;
+using Reversal.Training.TestSupport.Models;
 using Reversal.Training.TorchSharp.Llama;
 using TorchSharp;
 
@@ -21,22 +21,8 @@ public class PrefixDecodingTests
     /// <summary>The parity model with a wide init, so logits are far from uniform and infilling decodes long rows.</summary>
     private static LlamaConfig Config => ParityFixture.Config() with { InitializerRange = 0.5f };
 
-    /// <summary>One row as the full forward sees it: its kept tokens and their position ids.</summary>
-    private sealed class RowState(int prefix)
-    {
-        public int Prefix { get; } = prefix;
-        public List<int> Ids { get; } = [];
-        public List<int> Positions { get; } = [];
-    }
-
-    private static float[] FullForwardLastLogits(ICausalLanguageModel model, RowState row) =>
-        model.Logits(new ModelInput(1, row.Ids.Count, [.. row.Ids], [.. row.Positions], AttentionMaskPolicy.PrefixBidirectional([row.Prefix])), [row.Ids.Count - 1]);
-
-    private static void AssertClose(ReadOnlySpan<float> actual, float[] expected, string what)
-    {
-        double error = ParityFixture.MaxRelativeError(actual.ToArray(), expected);
-        Assert.That(error, Is.LessThanOrEqualTo(LogitTolerance), what);
-    }
+    private static void AssertClose(float[] actual, float[] expected, string what) =>
+        Assert.That(ParityFixture.MaxRelativeError(actual, expected), Is.LessThanOrEqualTo(LogitTolerance), what);
 
     [TestCase(1)]
     [TestCase(2)]
@@ -44,66 +30,13 @@ public class PrefixDecodingTests
     {
         using var torchModel = TorchLlama.Create(Config, seed, torch.CPU);
         var native = LlamaModel.Create(Config, seed);
-        int vocab = Config.VocabSize;
-        var random = new SeededRandom(seed + 10);
-        // Rows as infill decoding builds them: a prompt, then Part A's mask and EOS, then [sop] at the mask's position,
-        // so [sop] sees EOS one position ahead of it (mirrored).
         int[] promptLengths = [6, 1, 13, 30];
-        int rows = promptLengths.Length;
-        var states = promptLengths.Select(n => new RowState(n + 2)).ToArray();
-        int width = promptLengths.Max() + 3;
-        var ids = new int[rows * width];
-        var keep = new bool[ids.Length];
-        var positions = new int[ids.Length];
-        for (int b = 0; b < rows; b++)
+        var lengths = PrefixDecodingScenario.Run([torchModel, native], seed, promptLengths, 44, (what, logits, full) =>
         {
-            int length = promptLengths[b] + 3, mask = promptLengths[b];
-            for (int i = 0; i < length; i++)
-            {
-                int id = random.NextInt(vocab), position = i < length - 1 ? i : mask;
-                ids[b * width + i] = id;
-                keep[b * width + i] = true;
-                positions[b * width + i] = position;
-                states[b].Ids.Add(id);
-                states[b].Positions.Add(position);
-            }
-        }
-        using var session = (IPrefixDecodingSession)torchModel.StartDecoding(rows, 44);
-        using var nativeSession = (IPrefixDecodingSession)native.StartDecoding(rows, 44);
-        var prefixes = states.Select(s => s.Prefix).ToArray();
-        float[] logits = session.Prefill(ids, keep, positions, prefixes);
-        float[] nativeLogits = nativeSession.Prefill(ids, keep, positions, prefixes);
-        for (int b = 0; b < rows; b++)
-        {
-            AssertClose(logits.AsSpan(b * vocab, vocab), FullForwardLastLogits(torchModel, states[b]), $"prefill row {b}, full forward");
-            AssertClose(logits.AsSpan(b * vocab, vocab), nativeLogits[(b * vocab)..((b + 1) * vocab)], $"prefill row {b}, our engine");
-        }
-
-        // Steps of one column; rows sit out some steps; step 3 places row 0's token at position 1, behind most of its
-        // cached keys, so the part after the prefix scores those keys with the mirrored rotation too.
-        for (int step = 0; step < 7; step++)
-        {
-            var stepIds = new int[rows];
-            var stepKeep = new bool[rows];
-            var stepPositions = new int[rows];
-            for (int b = 0; b < rows; b++)
-            {
-                stepKeep[b] = random.NextInt(4) > 0 || step == 3;
-                if (!stepKeep[b]) continue;
-                stepIds[b] = random.NextInt(vocab);
-                stepPositions[b] = step == 3 && b == 0 ? 1 : states[b].Positions[^1] + 1;
-                states[b].Ids.Add(stepIds[b]);
-                states[b].Positions.Add(stepPositions[b]);
-            }
-            logits = session.Append(stepIds, stepKeep, stepPositions);
-            nativeLogits = nativeSession.Append(stepIds, stepKeep, stepPositions);
-            for (int b = 0; b < rows; b++)
-            {
-                AssertClose(logits.AsSpan(b * vocab, vocab), FullForwardLastLogits(torchModel, states[b]), $"step {step}, row {b}, full forward");
-                AssertClose(logits.AsSpan(b * vocab, vocab), nativeLogits[(b * vocab)..((b + 1) * vocab)], $"step {step}, row {b}, our engine");
-            }
-        }
-        Assert.That(Enumerable.Range(0, rows).Select(session.Length), Is.EqualTo(states.Select(s => s.Ids.Count)));
+            AssertClose(logits[0], full, $"{what}: against the full forward");
+            AssertClose(logits[0], logits[1], $"{what}: against our engine's session");
+        });
+        Assert.That(lengths.Sum(), Is.GreaterThan(promptLengths.Sum() + 3 * promptLengths.Length), "the rows gained tokens after the prefill");
     }
 
     [Test]

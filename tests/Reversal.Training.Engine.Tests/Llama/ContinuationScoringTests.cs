@@ -2,6 +2,7 @@ using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
 using Reversal.Training.Objectives;
 using Reversal.Training.Randomness;
+using Reversal.Training.TestSupport.Models;
 
 namespace Reversal.Training.Engine.Tests.Llama;
 
@@ -27,16 +28,6 @@ public class ContinuationScoringTests
         return [.. Enumerable.Range(0, 13).Select(_ => Enumerable.Range(0, 1 + random.NextInt(9)).Select(_ => random.NextInt(Vocab)).ToArray())];
     }
 
-    /// <summary>log p(c | prefix) from one full causal forward over prefix + c.</summary>
-    private static double ScoreAlone(LlamaModel model, int[] prefix, int[] continuation)
-    {
-        int length = prefix.Length + continuation.Length - 1;
-        int[] ids = [.. prefix, .. continuation.AsSpan(0, continuation.Length - 1)];
-        var targets = Enumerable.Repeat(ObjectiveBatch.IgnoreIndex, length).ToArray();
-        for (int j = 0; j < continuation.Length; j++) targets[prefix.Length - 1 + j] = continuation[j];
-        return model.TargetLogProbabilities(new ModelInput(1, length, ids), targets).Sum();
-    }
-
     [TestCase(1, 1)]
     [TestCase(7, 4)]
     [TestCase(20, 64)]
@@ -51,7 +42,7 @@ public class ContinuationScoringTests
 
         for (int i = 0; i < continuations.Length; i++)
         {
-            double alone = ScoreAlone(model, prefix, continuations[i]);
+            double alone = ReferenceScores.ContinuationAlone(model, prefix, continuations[i]);
             Assert.That(shared[i], Is.EqualTo(alone).Within(1e-4 * Math.Max(1, Math.Abs(alone))), $"continuation {i} ({continuations[i].Length} tokens)");
         }
         Assert.That(shared.Distinct().Count(), Is.GreaterThan(10), "the continuations score differently");

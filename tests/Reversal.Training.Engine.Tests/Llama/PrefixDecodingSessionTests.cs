@@ -1,7 +1,7 @@
 using Reversal.Training.Attention;
 using Reversal.Training.Engine.Llama;
 using Reversal.Training.Models;
-using Reversal.Training.Randomness;
+using Reversal.Training.TestSupport.Models;
 
 namespace Reversal.Training.Engine.Tests.Llama;
 
@@ -23,73 +23,15 @@ public class PrefixDecodingSessionTests
         MaxPositionEmbeddings = 80, InitializerRange = 0.3f,
     }, seed);
 
-    /// <summary>One row as the full forward sees it: its kept tokens and their position ids.</summary>
-    private sealed class RowState(int prefix)
-    {
-        public int Prefix { get; } = prefix;
-        public List<int> Ids { get; } = [];
-        public List<int> Positions { get; } = [];
-    }
-
-    private static float[] FullForwardLastLogits(LlamaModel model, RowState row)
-    {
-        var input = new ModelInput(1, row.Ids.Count, [.. row.Ids], [.. row.Positions], AttentionMaskPolicy.PrefixBidirectional([row.Prefix]));
-        return model.Logits(input, [row.Ids.Count - 1]);
-    }
-
     [TestCase(1)]
     [TestCase(2)]
     public void Every_call_gives_the_logits_of_a_full_prefix_bidirectional_forward(int seed)
     {
         var model = Model(seed);
-        var random = new SeededRandom(seed + 10);
-        // Rows as infill decoding builds them: a prompt, then two Part A tokens (the mask and EOS), then [sop] and the
-        // generated tokens at the mask's position + j, so [sop] sees EOS one position ahead of it (mirrored).
         int[] promptLengths = [6, 1, 13, 40];
-        int rows = promptLengths.Length;
-        var states = promptLengths.Select(n => new RowState(n + 2)).ToArray();
-        int width = promptLengths.Max() + 3;
-        var ids = new int[rows * width];
-        var keep = new bool[ids.Length];
-        var positions = new int[ids.Length];
-        for (int b = 0; b < rows; b++)
-        {
-            int length = promptLengths[b] + 3, mask = promptLengths[b];
-            for (int i = 0; i < length; i++)
-            {
-                int id = random.NextInt(Vocab), position = i < length - 1 ? i : mask;
-                ids[b * width + i] = id;
-                keep[b * width + i] = true;
-                positions[b * width + i] = position;
-                states[b].Ids.Add(id);
-                states[b].Positions.Add(position);
-            }
-        }
-        using var session = (IPrefixDecodingSession)model.StartDecoding(rows, 70);
-        float[] logits = session.Prefill(ids, keep, positions, [.. states.Select(s => s.Prefix)]);
-        for (int b = 0; b < rows; b++)
-            Compare.Close(logits.AsSpan(b * Vocab, Vocab), FullForwardLastLogits(model, states[b]).Select(v => (double)v).ToArray(), LogitTolerance, $"prefill row {b}");
-
-        // Steps of one column; rows sit out some steps; step 3 places row 0's token at position 1, behind most of its
-        // cached keys, so the causal part scores those keys with the mirrored rotation too.
-        for (int step = 0; step < 7; step++)
-        {
-            var stepIds = new int[rows];
-            var stepKeep = new bool[rows];
-            var stepPositions = new int[rows];
-            for (int b = 0; b < rows; b++)
-            {
-                stepKeep[b] = random.NextInt(4) > 0 || step == 3;
-                if (!stepKeep[b]) continue;
-                stepIds[b] = random.NextInt(Vocab);
-                stepPositions[b] = step == 3 && b == 0 ? 1 : states[b].Positions[^1] + 1;
-                states[b].Ids.Add(stepIds[b]);
-                states[b].Positions.Add(stepPositions[b]);
-            }
-            logits = session.Append(stepIds, stepKeep, stepPositions);
-            for (int b = 0; b < rows; b++)
-                Compare.Close(logits.AsSpan(b * Vocab, Vocab), FullForwardLastLogits(model, states[b]).Select(v => (double)v).ToArray(), LogitTolerance, $"step {step}, row {b}");
-        }
+        var lengths = PrefixDecodingScenario.Run([model], seed, promptLengths, 70,
+            (what, logits, full) => Compare.Close(logits[0], full.Select(v => (double)v).ToArray(), LogitTolerance, what));
+        Assert.That(lengths.Sum(), Is.GreaterThan(promptLengths.Sum() + 3 * promptLengths.Length), "the rows gained tokens after the prefill");
     }
 
     [Test]
