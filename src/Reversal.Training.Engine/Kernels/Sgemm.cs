@@ -278,7 +278,7 @@ public static unsafe partial class Sgemm
         KernelKind kind = s_kernel;
         var (mr, nr) = TileOf(kind);
         int threads = ThreadsFor(m, n, k);
-        if (m <= FewRows && !transA && kind != KernelKind.Scalar && (long)k * n > FewRowsMinB)
+        if (m <= FewRows && !transA && kind != KernelKind.Scalar)
         {
             RunFewRows(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
             return;
@@ -360,106 +360,109 @@ public static unsafe partial class Sgemm
     /// <summary>Rows of op(A) up to which <see cref="RunFewRows"/> replaces the packed path.</summary>
     private const int FewRows = 4;
 
-    /// <summary>
-    /// Elements of B above which <see cref="RunFewRows"/> is used (512 KB of floats): a larger B comes from memory, where
-    /// reading it once beats reading it three times (pack, then the micro-kernel); a smaller one stays in cache, where
-    /// the packed micro-kernel's independent accumulators can beat one FMA chain per 8 columns.
-    /// </summary>
-    private const long FewRowsMinB = 1L << 17;
-
-    /// <summary>Columns of C per parallel task of <see cref="RunFewRows"/>.</summary>
+    /// <summary>Columns of C per parallel task of <see cref="RunFewRows"/> (a multiple of <see cref="FewRowsPanel"/>).</summary>
     private const int FewRowsChunk = 128;
+
+    /// <summary>Columns of one <see cref="RunFewRows"/> panel: four vectors of 8, so each row runs four independent FMA chains.</summary>
+    private const int FewRowsPanel = 32;
+
+    /// <summary>Depth of one <see cref="RunFewRows"/> slice of a B stored k×n: 128 rows × 32 floats, 16 KB, stays in L1 while every row uses it.</summary>
+    private const int FewRowsKc = 128;
 
     /// <summary>
     /// C = op(A)·op(B) for at most <see cref="FewRows"/> rows of A (not transposed), as decoding a token multiplies one
-    /// row by every weight: packing B would copy the whole weight matrix to use it once and run the 6-row micro-kernel on
-    /// mostly empty rows (in a profile of one-row decoding on the Small preset, 59% of the time was packing B). Here B is read once, in place, 8 columns of C at a time (for a transposed B, 8×8 blocks are transposed
-    /// in registers), and each element is the same fused-multiply-add chain in ascending k, from zero or from C, as on
-    /// the packed path: the results are bit-identical to it, so a batch of rows and one row at a time
-    /// agree. Tasks are disjoint column ranges, so any thread count gives the same bits.
+    /// row by every weight: the packed path would copy the whole of B into panels for the 8-row micro-kernel and then
+    /// run it on mostly empty rows (in a profile of one-row decoding on the Small preset, 59% of the time was packing B,
+    /// and later a fifth). Here B is read once, 32 columns at a time, and every row of A runs over those columns with
+    /// four vector accumulators, one per 8 columns, so four FMA chains are in flight. When B is stored n×k (a weight
+    /// <c>[out, in]</c>), its 32 rows are transposed into a k × 32 panel. When B is stored k×n, a whole 32-column
+    /// slice of 128 k rows is read in place (an edge slice is copied). Each element is the same fused-multiply-add
+    /// chain in ascending k, from zero or from C, as on the packed path: the results are bit-identical to it, so a
+    /// batch of rows and one row at a time agree. Tasks are disjoint column ranges, so any thread count gives the same
+    /// bits.
     /// </summary>
     private static void RunFewRows(bool transB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
     {
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         int chunks = (n + FewRowsChunk - 1) / FewRowsChunk;
+        // Depth of one panel: all of k for a transposed B, 128 rows of a B stored k×n.
+        int depth = transB ? k : Math.Min(k, FewRowsKc);
+        [SkipLocalsInit]
         void Chunk(int t)
         {
-            int end = Math.Min(n, (t + 1) * FewRowsChunk), j0 = t * FewRowsChunk;
-            // Full blocks of 8 columns row by row (8 rows of a transposed B streamed at a time), then the edge columns.
-            for (; j0 + 8 <= end; j0 += 8)
-                for (int i = 0; i < m; i++)
-                    FewRowsRow8(transB, j0, k, (float*)pa + (nint)i * lda, (float*)pb, ldb, (float*)pc + (nint)i * ldc, accumulate);
-            for (; j0 < end; j0 += 8)
-                FewRowsBlock(transB, m, j0, Math.Min(8, end - j0), k, (float*)pa, lda, (float*)pb, ldb, (float*)pc, ldc, accumulate);
+            float[] rented = ArrayPool<float>.Shared.Rent(depth * FewRowsPanel + AlignSlack);
+            float* edge = stackalloc float[FewRowsPanel];
+            fixed (float* raw = rented)
+            {
+                float* panel = Align64(raw);
+                int end = Math.Min(n, (t + 1) * FewRowsChunk);
+                for (int j0 = t * FewRowsChunk; j0 < end; j0 += FewRowsPanel)
+                {
+                    int cols = Math.Min(FewRowsPanel, end - j0);
+                    for (int p0 = 0; p0 < k; p0 += depth)
+                    {
+                        int kc = Math.Min(depth, k - p0);
+                        float* slice = panel;
+                        nint stride = FewRowsPanel;
+                        if (!transB && cols == FewRowsPanel)
+                        {
+                            slice = (float*)pb + (nint)p0 * ldb + j0;
+                            stride = ldb;
+                        }
+                        else
+                        {
+                            PackBPanel(FewRowsPanel, transB, transB ? (float*)pb + p0 : (float*)pb + (nint)p0 * ldb, ldb, j0, cols, kc, panel);
+                        }
+                        bool load = accumulate || p0 > 0;
+                        for (int i = 0; i < m; i++)
+                        {
+                            float* row = (float*)pc + (nint)i * ldc + j0;
+                            if (cols == FewRowsPanel)
+                            {
+                                FewRowsRow(kc, (float*)pa + (nint)i * lda + p0, slice, stride, row, load);
+                                continue;
+                            }
+                            // Edge columns: run the whole panel on a copy of the row's columns and write back the real ones.
+                            new Span<float>(edge, FewRowsPanel).Clear();
+                            if (load) new ReadOnlySpan<float>(row, cols).CopyTo(new Span<float>(edge, cols));
+                            FewRowsRow(kc, (float*)pa + (nint)i * lda + p0, slice, stride, edge, load);
+                            new ReadOnlySpan<float>(edge, cols).CopyTo(new Span<float>(row, cols));
+                        }
+                    }
+                }
+            }
+            ArrayPool<float>.Shared.Return(rented);
         }
         if (threads > 1 && chunks > 1) Compute.For(chunks, Chunk);
         else for (int t = 0; t < chunks; t++) Chunk(t);
     }
 
-    /// <summary>Columns [j0, j0 + 8) of one row of C (<paramref name="a"/> and <paramref name="c"/> point at the row):
-    /// one vector of 8 FMA chains in ascending k, B read in place (see <see cref="RunFewRows"/>).</summary>
-    [SkipLocalsInit]
-    private static void FewRowsRow8(bool transB, int j0, int k, float* a, float* b, int ldb, float* c, bool accumulate)
+    /// <summary>
+    /// 32 columns of one row of C (<paramref name="c"/>) over <paramref name="kc"/> steps of k: four vector FMA chains in
+    /// ascending k, from C when <paramref name="load"/> else from zero; row p of the B slice is 32 floats at
+    /// <c>b + p·stride</c> (see <see cref="RunFewRows"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FewRowsRow(int kc, float* a, float* b, nint stride, float* c, bool load)
     {
-        float* lanes = stackalloc float[64];
-        Vector256<float> acc = accumulate ? Vector256.Load(c + j0) : Vector256<float>.Zero;
-        int p = 0;
-        if (transB)
+        Vector256<float> c0, c1, c2, c3;
+        if (load)
         {
-            float* block = b + (nint)j0 * ldb;
-            for (; p + 8 <= k; p += 8)
-            {
-                Transpose8x8(block + p, ldb, lanes, 8);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(lanes), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 1]), Vector256.Load(lanes + 8), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 2]), Vector256.Load(lanes + 16), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 3]), Vector256.Load(lanes + 24), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 4]), Vector256.Load(lanes + 32), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 5]), Vector256.Load(lanes + 40), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 6]), Vector256.Load(lanes + 48), acc);
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p + 7]), Vector256.Load(lanes + 56), acc);
-            }
-            for (; p < k; p++)
-            {
-                for (int r = 0; r < 8; r++) lanes[r] = block[(nint)r * ldb + p];
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(lanes), acc);
-            }
+            c0 = Vector256.Load(c); c1 = Vector256.Load(c + 8); c2 = Vector256.Load(c + 16); c3 = Vector256.Load(c + 24);
         }
         else
         {
-            for (; p < k; p++) acc = Vector256.FusedMultiplyAdd(Vector256.Create(a[p]), Vector256.Load(b + (nint)p * ldb + j0), acc);
+            c0 = c1 = c2 = c3 = Vector256<float>.Zero;
         }
-        acc.Store(c + j0);
-    }
-
-    /// <summary>The edge columns [j0, j0 + cols) (cols &lt; 8) of the m ≤ 4 rows of C (see <see cref="RunFewRows"/>;
-    /// its vector kernels imply AVX2).</summary>
-    [SkipLocalsInit]
-    private static void FewRowsBlock(bool transB, int m, int j0, int cols, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
-    {
-        float* lanes = stackalloc float[64];
-        Span<Vector256<float>> acc = stackalloc Vector256<float>[FewRows];
-        for (int i = 0; i < m; i++)
+        for (int p = 0; p < kc; p++, b += stride)
         {
-            if (!accumulate) { acc[i] = Vector256<float>.Zero; continue; }
-            new Span<float>(lanes, 8).Clear();
-            new ReadOnlySpan<float>(c + (nint)i * ldc + j0, cols).CopyTo(new Span<float>(lanes, 8));
-            acc[i] = Vector256.Load(lanes);
+            var ap = Vector256.Create(a[p]);
+            c0 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b), c0);
+            c1 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 8), c1);
+            c2 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 16), c2);
+            c3 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 24), c3);
         }
-
-        for (int p = 0; p < k; p++)
-        {
-            // Gather op(B)[p, j0 + r] (zero past the block's columns, never stored).
-            for (int r = 0; r < 8; r++) lanes[r] = r < cols ? (transB ? b[(nint)(j0 + r) * ldb + p] : b[(nint)p * ldb + j0 + r]) : 0f;
-            var v = Vector256.Load(lanes);
-            for (int i = 0; i < m; i++) acc[i] = Vector256.FusedMultiplyAdd(Vector256.Create(a[(nint)i * lda + p]), v, acc[i]);
-        }
-
-        for (int i = 0; i < m; i++)
-        {
-            acc[i].Store(lanes);
-            new ReadOnlySpan<float>(lanes, cols).CopyTo(new Span<float>(c + (nint)i * ldc + j0, cols));
-        }
+        Vector256.Store(c0, c); Vector256.Store(c1, c + 8); Vector256.Store(c2, c + 16); Vector256.Store(c3, c + 24);
     }
 
     /// <summary>Runs the column chunks of one call: per chunk, plan the tiles and run the workers.</summary>

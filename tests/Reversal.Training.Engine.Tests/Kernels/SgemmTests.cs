@@ -152,7 +152,7 @@ public partial class SgemmTests
     public void FewRows_AreTheSameFusedChainInKOrder()
     {
         if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
-        // k·n above 2^17 takes the unpacked path (n = 513 with k = 600, n = 1031 with k ≥ 129), the rest the packed one.
+        // Up to four rows take the unpacked path: whole and edge 32-column panels, one and several 128-deep k slices.
         foreach (int m in new[] { 1, 2, 3, 4 })
             foreach (int n in new[] { 1, 7, 8, 9, 131, 513, 1031 })
                 foreach (int k in new[] { 1, 7, 8, 9, 129, 600 })
