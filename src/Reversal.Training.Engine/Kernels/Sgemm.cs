@@ -360,6 +360,10 @@ public static unsafe partial class Sgemm
     /// <summary>Rows of op(A) up to which <see cref="RunFewRows"/> replaces the packed path.</summary>
     private const int FewRows = 4;
 
+    /// <summary>Rows of A (not transposed) up to which a product reads B in place rather than packing it: a prepacked B
+    /// (<see cref="PackB"/>) pays off only for more rows.</summary>
+    internal const int FewRowsLimit = FewRows;
+
     /// <summary>Columns of C per parallel task of <see cref="RunFewRows"/> (a multiple of <see cref="FewRowsPanel"/>).</summary>
     private const int FewRowsChunk = 128;
 

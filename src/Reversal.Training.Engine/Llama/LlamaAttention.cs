@@ -51,11 +51,12 @@ public sealed class LlamaAttention : Module
     /// <summary>
     /// Incremental causal forward of one decoding step (no grad): the new tokens of every row, packed
     /// <c>[1, N, D]</c>, go through the projections as one GEMM each; <see cref="Functional.CachedAttention"/> appends their
-    /// keys and values to <paramref name="cache"/> and attends each to its row's cache.
+    /// keys and values to <paramref name="cache"/> and attends each to its row's cache. The projections' weights come
+    /// from <paramref name="packs"/> when given.
     /// </summary>
-    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context)
+    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context, PackedWeights? packs)
     {
-        var attended = Functional.CachedAttention(QProj.Forward(x), KProj.Forward(x), VProj.Forward(x), context, cache, step);
-        return OProj.Forward(attended);
+        var attended = Functional.CachedAttention(QProj.Forward(x, packs), KProj.Forward(x, packs), VProj.Forward(x, packs), context, cache, step);
+        return OProj.Forward(attended, packs);
     }
 }

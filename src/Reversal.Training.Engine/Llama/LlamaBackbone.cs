@@ -44,10 +44,10 @@ public sealed class LlamaBackbone : Module
 
     /// <summary>Hidden states <c>[1, N, D]</c> of a decoding step's packed new tokens <paramref name="inputIds"/>
     /// <c>[N]</c>; every layer appends their keys and values to <paramref name="cache"/>.</summary>
-    internal Tensor ForwardCached(ReadOnlySpan<int> inputIds, KvCache cache, DecodingStep step, AttentionContext context)
+    internal Tensor ForwardCached(ReadOnlySpan<int> inputIds, KvCache cache, DecodingStep step, AttentionContext context, PackedWeights? packs)
     {
         var x = EmbedTokens.Forward(inputIds, 1, inputIds.Length);
-        for (int i = 0; i < Layers.Count; i++) x = Layers[i].ForwardCached(x, cache[i], step, context);
+        for (int i = 0; i < Layers.Count; i++) x = Layers[i].ForwardCached(x, cache[i], step, context, packs);
         return Norm.Forward(x);
     }
 }

@@ -43,9 +43,9 @@ public sealed class LlamaDecoderLayer : Module
         return Functional.Add(h, Mlp.Forward(PostAttentionLayerNorm.Forward(h)));
     }
 
-    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context)
+    internal Tensor ForwardCached(Tensor x, CachedKeyValues cache, DecodingStep step, AttentionContext context, PackedWeights? packs)
     {
-        var h = Functional.Add(x, SelfAttention.ForwardCached(InputLayerNorm.Forward(x), cache, step, context));
-        return Functional.Add(h, Mlp.Forward(PostAttentionLayerNorm.Forward(h)));
+        var h = Functional.Add(x, SelfAttention.ForwardCached(InputLayerNorm.Forward(x), cache, step, context, packs));
+        return Functional.Add(h, Mlp.Forward(PostAttentionLayerNorm.Forward(h), packs));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Reversal.Training.Attention;
+using Reversal.Training.Engine.NN;
 using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Models;
 
@@ -18,6 +19,7 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
     private readonly KvCache _cache;
     private readonly float[] _lastLogits;
     private readonly bool[] _hasLogits;
+    private readonly PackedWeights _packs = new();
     private AttentionMaskPolicy? _policy;
 
     public LlamaDecodingSession(LlamaModel model, int batchSize, int capacity)
@@ -90,7 +92,7 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
         {
             float[] logits;
             using (TensorMemory.BeginScope())
-                logits = _model.DecodeStep(CollectionsMarshal.AsSpan(packed.Ids), packed.Counts, _cache, packed.Positions, _policy);
+                logits = _model.DecodeStep(CollectionsMarshal.AsSpan(packed.Ids), packed.Counts, _cache, packed.Positions, _policy, _packs);
             for (int b = 0, r = 0; b < BatchSize; b++)
             {
                 if (packed.Counts[b] == 0) continue;
@@ -101,7 +103,5 @@ internal sealed class LlamaDecodingSession : IPrefixDecodingSession
         return (float[])_lastLogits.Clone();
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _packs.Dispose();
 }

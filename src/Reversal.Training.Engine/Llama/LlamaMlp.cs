@@ -28,5 +28,9 @@ public sealed class LlamaMlp : Module
     public Linear DownProj { get; }
 
     /// <summary><c>[..., D]</c> → <c>[..., D]</c>.</summary>
-    public Tensor Forward(Tensor x) => DownProj.Forward(Functional.SwiGlu(GateProj.Forward(x), UpProj.Forward(x)));
+    public Tensor Forward(Tensor x) => Forward(x, null);
+
+    /// <summary><see cref="Forward(Tensor)"/> with the projections' weights served from <paramref name="packs"/> when given (inference).</summary>
+    internal Tensor Forward(Tensor x, PackedWeights? packs) =>
+        DownProj.Forward(Functional.SwiGlu(GateProj.Forward(x, packs), UpProj.Forward(x, packs)), packs);
 }

@@ -292,12 +292,14 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
     /// <param name="positions">Position id per new token <c>[N]</c> (already validated); null: each token's cache index.</param>
     /// <param name="policy">Causal (null) or PrefixBidirectional with prefix lengths in cache indices (the cache must
     /// keep mirrored keys).</param>
-    internal float[] DecodeStep(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions = null, AttentionMaskPolicy? policy = null)
+    /// <param name="packs">The caller's packed weights (a session's, kept across steps), or null to pack per product.</param>
+    internal float[] DecodeStep(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions = null, AttentionMaskPolicy? policy = null,
+        PackedWeights? packs = null)
     {
         int width = Config.HiddenSize;
         using (GradMode.NoGrad())
         {
-            var hidden = DecodeHidden(packedIds, newCounts, cache, positions, policy, out var step).AsSpan();
+            var hidden = DecodeHidden(packedIds, newCounts, cache, positions, policy, packs, out var step).AsSpan();
             int rows = newCounts.Count(n => n > 0), r = 0;
             var last = Tensor.Zeros(rows, width);
             for (int b = 0; b < newCounts.Length; b++)
@@ -305,17 +307,18 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
                 if (newCounts[b] == 0) continue;
                 hidden.Slice((step.RowStarts[b] + newCounts[b] - 1) * width, width).CopyTo(last.AsSpan().Slice(r++ * width, width));
             }
-            return Functional.Linear(last, HeadWeight).ToArray();
+            return (packs is null ? Functional.Linear(last, HeadWeight) : packs.Linear(last, HeadWeight)).ToArray();
         }
     }
 
     /// <summary>Hidden states <c>[1, N, D]</c> of a decoding step's packed new tokens (no grad is the caller's); the
     /// cache rows gain the tokens.</summary>
-    private Tensor DecodeHidden(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions, AttentionMaskPolicy? policy, out DecodingStep step)
+    private Tensor DecodeHidden(ReadOnlySpan<int> packedIds, int[] newCounts, KvCache cache, int[]? positions, AttentionMaskPolicy? policy, PackedWeights? packs,
+        out DecodingStep step)
     {
         step = cache.Plan(newCounts, positions);
         var context = new AttentionContext(Config.NumAttentionHeads, Config.KeyValueHeads, Rope, policy ?? AttentionMaskPolicy.Causal, step.Positions, null);
-        var hidden = Backbone.ForwardCached(packedIds, cache, step, context);
+        var hidden = Backbone.ForwardCached(packedIds, cache, step, context, packs);
         cache.Commit(step);
         return hidden;
     }
@@ -337,12 +340,13 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
 
         int rows = ContinuationChecks.BatchRows(continuations.Count, batchSize);
         var cache = CreateKvCache(prefix.Length + longest - 1, rows);
+        using var packs = new PackedWeights(); // every batch multiplies by the same weights
         float[] afterPrefix;
         using (TensorMemory.BeginScope())
         {
             var counts = new int[rows];
             counts[0] = prefix.Length;
-            afterPrefix = DecodeStep(prefix, counts, cache);
+            afterPrefix = DecodeStep(prefix, counts, cache, packs: packs);
         }
         for (int r = 1; r < rows; r++) cache.CopyRow(0, r);
         double afterPrefixNormalizer = LogSoftmax.LogNormalizer(afterPrefix); // shared by every first token
@@ -365,8 +369,8 @@ public sealed class LlamaModel : Module, ITrainableLanguageModel, IContinuationS
                 using (GradMode.NoGrad())
                 using (TensorMemory.BeginScope())
                 {
-                    var hidden = DecodeHidden(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, cache, null, null, out var step);
-                    var logits = Functional.Linear(hidden.Reshape(packed.Count, width), HeadWeight);
+                    var hidden = DecodeHidden(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(packed), counts, cache, null, null, packs, out var step);
+                    var logits = packs.Linear(hidden.Reshape(packed.Count, width), HeadWeight);
                     // Packed token k of row i predicts continuation token k + 1; rows' log-probabilities in parallel,
                     // then summed in token order.
                     var tokenLogProbabilities = new double[packed.Count];

@@ -30,9 +30,12 @@ public sealed class Linear : Module
     public Lora.LoraAdapter? Adapter { get; internal set; }
 
     /// <summary><c>[..., in]</c> → <c>[..., out]</c>: <c>x Wᵀ</c>, plus the <see cref="Adapter"/>'s update when one is attached and not merged.</summary>
-    public Tensor Forward(Tensor x)
+    public Tensor Forward(Tensor x) => Forward(x, null);
+
+    /// <summary><see cref="Forward(Tensor)"/> with the weight product served from <paramref name="packs"/> when given (inference).</summary>
+    internal Tensor Forward(Tensor x, PackedWeights? packs)
     {
-        var y = Functional.Linear(x, Weight);
+        var y = packs is null ? Functional.Linear(x, Weight) : packs.Linear(x, Weight);
         return Adapter is { IsMerged: false } adapter ? Functional.Add(y, adapter.Delta(x)) : y;
     }
 }
