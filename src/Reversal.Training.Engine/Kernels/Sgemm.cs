@@ -373,13 +373,17 @@ public static unsafe partial class Sgemm
     /// <summary>Depth of one <see cref="RunFewRows"/> slice of a B stored k×n: 128 rows × 32 floats, 16 KB, stays in L1 while every row uses it.</summary>
     private const int FewRowsKc = 128;
 
+    /// <summary>Depth of one <see cref="RunFewRows"/> panel of a B stored n×k: up to 2,048 × 32 floats (256 KB, in L2), so
+    /// the 32 stored rows are read along all of k in one pass for any weight of a model this size.</summary>
+    private const int FewRowsTransposedKc = 2048;
+
     /// <summary>
     /// C = op(A)·op(B) for at most <see cref="FewRows"/> rows of A (not transposed), as decoding a token multiplies one
     /// row by every weight: the packed path would copy the whole of B into panels for the 8-row micro-kernel and then
     /// run it on mostly empty rows (in a profile of one-row decoding on the Small preset, 59% of the time was packing B,
     /// and later a fifth). Here B is read once, 32 columns at a time, and every row of A runs over those columns with
     /// four vector accumulators, one per 8 columns, so four FMA chains are in flight. When B is stored n×k (a weight
-    /// <c>[out, in]</c>), its 32 rows are transposed into a k × 32 panel. When B is stored k×n, a whole 32-column
+    /// <c>[out, in]</c>), its 32 rows are transposed into a k × 32 panel (k up to 2,048 at a time). When B is stored k×n, a whole 32-column
     /// slice of 128 k rows is read in place (an edge slice is copied). Each element is the same fused-multiply-add
     /// chain in ascending k, from zero or from C, as on the packed path: the results are bit-identical to it, so a
     /// batch of rows and one row at a time agree. Tasks are disjoint column ranges, so any thread count gives the same
@@ -389,8 +393,7 @@ public static unsafe partial class Sgemm
     {
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         int chunks = (n + FewRowsChunk - 1) / FewRowsChunk;
-        // Depth of one panel: all of k for a transposed B, 128 rows of a B stored k×n.
-        int depth = transB ? k : Math.Min(k, FewRowsKc);
+        int depth = Math.Min(k, transB ? FewRowsTransposedKc : FewRowsKc);
         [SkipLocalsInit]
         void Chunk(int t)
         {

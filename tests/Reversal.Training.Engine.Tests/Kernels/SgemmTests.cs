@@ -152,10 +152,11 @@ public partial class SgemmTests
     public void FewRows_AreTheSameFusedChainInKOrder()
     {
         if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
-        // Up to four rows take the unpacked path: whole and edge 32-column panels, one and several 128-deep k slices.
+        // Up to four rows take the unpacked path: whole and edge 32-column panels, one and several k slices (128 deep for
+        // a B stored k×n, 2,048 for a transposed one).
         foreach (int m in new[] { 1, 2, 3, 4 })
             foreach (int n in new[] { 1, 7, 8, 9, 131, 513, 1031 })
-                foreach (int k in new[] { 1, 7, 8, 9, 129, 600 })
+                foreach (int k in new[] { 1, 7, 8, 9, 129, 600, 2100 })
                     foreach (bool tb in new[] { false, true })
                         foreach (bool accumulate in new[] { false, true })
                             AssertOneFusedChainOnEveryPath(false, tb, m, n, k, accumulate, operandSeed: m * 31 + n * 7 + k, initialSeed: n + k);
