@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 namespace Reversal.Training.Attention;
 
 /// <summary>
@@ -82,12 +83,35 @@ public sealed class RotaryEmbedding
     {
         if ((uint)position >= (uint)MaxPositions)
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
-        int half = HeadDim / 2;
-        var tables = Covering(position);
+        if (x.Length < HeadDim || y.Length < HeadDim)
+            throw new ArgumentException($"Rotate needs {HeadDim} values in and out, got {x.Length} and {y.Length}.");
+        RotateHead(Covering(position), x, y, position, negateSine ? -1f : 1f);
+    }
+
+    /// <summary>
+    /// One head: <c>y[i] = a·c − b·s</c>, <c>y[i + d/2] = b·c + a·s</c> with <c>a = x[i]</c>, <c>b = x[i + d/2]</c>,
+    /// <c>c = cos θ_i(p)</c>, <c>s = ±sin θ_i(p)</c>: each product rounded, then the sum (no fused multiply-add), in vectors
+    /// where they fit and the same arithmetic for the rest, so every width gives the bits of the scalar formula.
+    /// </summary>
+    private void RotateHead(Tables tables, ReadOnlySpan<float> x, Span<float> y, int position, float sign)
+    {
+        int half = HeadDim / 2, i = 0;
         var cos = tables.Cos.AsSpan(position * half, half);
         var sin = tables.Sin.AsSpan(position * half, half);
-        float sign = negateSine ? -1f : 1f;
-        for (int i = 0; i < half; i++)
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var signs = Vector256.Create(sign);
+            for (; i <= half - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var a = Vector256.Create(x.Slice(i, Vector256<float>.Count));
+                var b = Vector256.Create(x.Slice(i + half, Vector256<float>.Count));
+                var c = Vector256.Create(cos.Slice(i, Vector256<float>.Count));
+                var s = signs * Vector256.Create(sin.Slice(i, Vector256<float>.Count));
+                (a * c - b * s).CopyTo(y.Slice(i, Vector256<float>.Count));
+                (b * c + a * s).CopyTo(y.Slice(i + half, Vector256<float>.Count));
+            }
+        }
+        for (; i < half; i++)
         {
             float a = x[i], b = x[i + half], c = cos[i], s = sign * sin[i];
             y[i] = a * c - b * s;
@@ -101,12 +125,24 @@ public sealed class RotaryEmbedding
     /// </summary>
     public void RotateAll(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<int> positions, int heads, bool negateSine)
     {
-        int width = heads * HeadDim;
+        int width = heads * HeadDim, last = -1;
+        foreach (int position in positions)
+        {
+            if ((uint)position >= (uint)MaxPositions)
+                throw new ArgumentOutOfRangeException(nameof(positions), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
+            last = Math.Max(last, position);
+        }
+        if (positions.Length == 0) return;
+        long needed = (long)positions.Length * width;
+        if (x.Length < needed || y.Length < needed)
+            throw new ArgumentException($"RotateAll needs {needed} values ({positions.Length} tokens × {heads} heads × {HeadDim}) in and out, got {x.Length} and {y.Length}.");
+        var tables = Covering(last);
+        float sign = negateSine ? -1f : 1f;
         for (int t = 0; t < positions.Length; t++)
             for (int h = 0; h < heads; h++)
             {
                 int off = t * width + h * HeadDim;
-                Rotate(x.Slice(off, HeadDim), y.Slice(off, HeadDim), positions[t], negateSine);
+                RotateHead(tables, x.Slice(off, HeadDim), y.Slice(off, HeadDim), positions[t], sign);
             }
     }
 

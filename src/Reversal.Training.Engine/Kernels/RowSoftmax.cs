@@ -3,18 +3,22 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Reversal.Training.Engine.Kernels;
 
 /// <summary>
-/// Numerically stable softmax helpers over one row. <see cref="TensorPrimitives.SoftMax{T}(ReadOnlySpan{T}, Span{T})"/>
+/// Numerically stable softmax helpers over one row, their exponentials by <see cref="VectorExp"/>. <see cref="TensorPrimitives.SoftMax{T}(ReadOnlySpan{T}, Span{T})"/>
 /// does not subtract the maximum and overflows for logits above ~88; these do.
 /// </summary>
 internal static class RowSoftmax
 {
-    /// <summary><c>log Σ exp(x)</c> computed as <c>max + log Σ exp(x − max)</c>; −∞ for an empty row.</summary>
+    /// <summary>
+    /// <c>log Σ exp(x)</c> computed as <c>max + log Σ exp(x − max)</c>, the exponentials by <see cref="VectorExp"/> and
+    /// their sum in double (<c>LogSoftmax.SumInDouble</c>: long rows such as a vocabulary keep full precision); −∞ for an
+    /// empty row.
+    /// </summary>
     public static float LogSumExp(ReadOnlySpan<float> x)
     {
         if (x.IsEmpty) return float.NegativeInfinity;
         float max = TensorPrimitives.Max(x);
         if (float.IsNegativeInfinity(max)) return max;
-        return max + (float)Math.Log(Reversal.Training.Models.LogSoftmax.SumExp(x, max));
+        return max + (float)Math.Log(SumExpInDouble(x, max));
     }
 
     /// <summary>
@@ -24,30 +28,40 @@ internal static class RowSoftmax
     public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> y)
     {
         float max = TensorPrimitives.Max(x);
-        float logSum = (float)Math.Log(Reversal.Training.Models.LogSoftmax.SumExp(x, max));
+        float logSum = (float)Math.Log(SumExpInDouble(x, max));
         for (int i = 0; i < x.Length; i++) y[i] = (x[i] - max) - logSum;
     }
 
     /// <summary>
-    /// Replaces the row by its softmax (vectorised: one max, one exp pass, one sum) and returns its log-sum-exp; a row
-    /// of −∞ becomes zeros and returns −∞.
+    /// Replaces the row by its softmax (vectorised: one max, one pass of exponentials that also sums them, one scaling)
+    /// and returns its log-sum-exp; a row of −∞ becomes zeros and returns −∞.
     /// </summary>
     public static float SoftmaxInPlace(Span<float> row)
     {
         if (row.IsEmpty) return float.NegativeInfinity;
         float max = TensorPrimitives.Max(row);
         if (float.IsNegativeInfinity(max)) { row.Clear(); return max; }
-        TensorPrimitives.Subtract(row, max, row);
-        TensorPrimitives.Exp(row, row);
-        float sum = TensorPrimitives.Sum(row);
+        float sum = VectorExp.ExpShifted(row, max, row);
         TensorPrimitives.Multiply(row, 1f / sum, row);
         return max + MathF.Log(sum);
     }
 
     /// <summary><c>y = exp(x − lse)</c>, the softmax given the row's log-sum-exp.</summary>
-    public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y)
+    public static void ExpShifted(ReadOnlySpan<float> x, float lse, Span<float> y) => VectorExp.ExpShifted(x, lse, y);
+
+    /// <summary><c>Σ exp(x − shift)</c>: the exponentials by <see cref="VectorExp"/>, their sum in double in a fixed order.</summary>
+    private static double SumExpInDouble(ReadOnlySpan<float> x, float shift)
     {
-        TensorPrimitives.Subtract(x, lse, y);
-        TensorPrimitives.Exp(y, y);
+        float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, x.Length));
+        try
+        {
+            var exps = rented.AsSpan(0, x.Length);
+            VectorExp.ExpShifted(x, shift, exps);
+            return Reversal.Training.Models.LogSoftmax.SumInDouble(exps);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
     }
 }

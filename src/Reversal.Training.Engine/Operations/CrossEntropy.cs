@@ -77,8 +77,7 @@ public static partial class Functional
                 var z = zb.AsSpan(zo + r * vocab, vocab);
                 float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(vocab);
                 var softmax = rented.AsSpan(0, vocab);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(z, rowLse[r], softmax);
-                System.Numerics.Tensors.TensorPrimitives.Exp(softmax, softmax);
+                RowSoftmax.ExpShifted(z, rowLse[r], softmax);
                 if (fresh) System.Numerics.Tensors.TensorPrimitives.Multiply(softmax, scale, dz); // dz = softmax · scale
                 else System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(softmax, scale, dz, dz); // dz += softmax · scale
                 System.Buffers.ArrayPool<float>.Shared.Return(rented);

@@ -8,6 +8,9 @@ public class RotaryEmbeddingTests
     [TestCase(4, 10000.0)]
     [TestCase(8, 10000.0)]
     [TestCase(6, 500000.0)]
+    [TestCase(32, 10000.0)]
+    [TestCase(34, 10000.0)]
+    [TestCase(128, 500000.0)]
     public void Rotate_matches_the_rotate_half_definition(int headDim, double theta)
     {
         var rope = new RotaryEmbedding(headDim, 40, theta);
@@ -22,6 +25,51 @@ public class RotaryEmbeddingTests
                 // float32 table entries (rounded from float64 angles) times O(1) values: |error| ≲ 5e-7
                 Compare.Close(y, expected, new Tolerance(1e-6, 1e-6), $"position {p}, negate {negate}");
             }
+    }
+
+    /// <summary>
+    /// The vectorised rotation gives the bits of the scalar formula <c>a·c − b·s</c>, <c>b·c + a·s</c> (products rounded,
+    /// no fused multiply-add) on the shared tables, for head sizes whose halves fill vectors, leave a tail, or are short.
+    /// </summary>
+    [TestCase(2)]
+    [TestCase(14)]
+    [TestCase(16)]
+    [TestCase(32)]
+    [TestCase(50)]
+    [TestCase(64)]
+    [TestCase(258)]
+    public void RotateAll_gives_the_bits_of_the_scalar_formula(int headDim)
+    {
+        const int heads = 3, tokens = 5;
+        var rope = new RotaryEmbedding(headDim, 64);
+        var x = Samples.Normal(headDim, tokens * heads * headDim);
+        int[] positions = [0, 63, 5, 5, 17];
+        float[] cos = rope.CosTable.ToArray(), sin = rope.SinTable.ToArray();
+        int half = headDim / 2;
+        foreach (bool negate in new[] { false, true })
+        {
+            var y = new float[x.Length];
+            rope.RotateAll(x, y, positions, heads, negate);
+            for (int t = 0; t < tokens; t++)
+                for (int h = 0; h < heads; h++)
+                    for (int i = 0; i < half; i++)
+                    {
+                        int o = (t * heads + h) * headDim;
+                        float a = x[o + i], b = x[o + i + half], c = cos[positions[t] * half + i], s = (negate ? -1f : 1f) * sin[positions[t] * half + i];
+                        float first = a * c - b * s, second = b * c + a * s;
+                        Assert.That(y[o + i], Is.EqualTo(first), $"d {headDim}, token {t}, head {h}, i {i}, negate {negate}");
+                        Assert.That(y[o + i + half], Is.EqualTo(second), $"d {headDim}, token {t}, head {h}, i {i} + d/2, negate {negate}");
+                    }
+        }
+    }
+
+    [Test]
+    public void RotateAll_refuses_short_spans_and_positions_outside_the_table()
+    {
+        var rope = new RotaryEmbedding(8, 10);
+        var error = Assert.Throws<ArgumentException>(() => rope.RotateAll(new float[15], new float[16], [0, 1], heads: 1, negateSine: false));
+        Assert.That(error!.Message, Does.Contain("needs 16 values (2 tokens × 1 heads × 8)"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => rope.RotateAll(new float[16], new float[16], [0, 10], heads: 1, negateSine: false));
     }
 
     [Test]
