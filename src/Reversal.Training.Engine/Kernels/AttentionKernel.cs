@@ -8,8 +8,8 @@ namespace Reversal.Training.Engine.Kernels;
 /// Tiled scaled-dot-product attention with an <see cref="Reversal.Training.Attention.AttentionMaskPolicy"/>, forward and backward.
 /// Queries are processed in blocks of <see cref="QueryBlock"/> rows; each block's scores against its visible key range
 /// are computed with SGEMM, soft-maxed in place, and multiplied into the output. When a task has several query blocks,
-/// its keys and values are packed for SGEMM once (<see cref="Sgemm.PackB"/>) instead of once per block: the same
-/// products, bit for bit. Memory beyond the operands is <c>O(QueryBlock · Tk + Tk · d)</c> per worker plus one
+/// its keys (both rotations) and values are packed for SGEMM once (<see cref="Sgemm.PackB"/>) instead of once per block:
+/// the same products, bit for bit. Memory beyond the operands is <c>O(QueryBlock · Tk + Tk · d)</c> per worker plus one
 /// log-sum-exp per (row, head): linear in T, the <c>T × T</c> matrix never exists.
 /// </summary>
 /// <remarks>
@@ -54,6 +54,7 @@ internal static class AttentionKernel
             int kv0 = p.KeyIndex(b, 0, kvh);
             bool reused = queries * p.Group > queryBlock;
             using PackedB? keysT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.KeyStandard.AsSpan(kv0), kStride) : null;
+            using PackedB? keysMirroredT = reused && p.Mirrors ? Sgemm.PackB(true, d, p.KeyLength, p.KeyMirrored!.AsSpan(kv0), kStride) : null;
             using PackedB? values = reused ? Sgemm.PackB(false, p.KeyLength, d, p.Value.AsSpan(kv0), kStride) : null;
             try
             {
@@ -63,7 +64,7 @@ internal static class AttentionKernel
                     for (int m0 = 0; m0 < queries; m0 += queryBlock)
                     {
                         int rows = Math.Min(queryBlock, queries - m0);
-                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored, keysT);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored, keysT, keysMirroredT);
                         for (int r = 0; r < rows; r++)
                         {
                             // Row-exact: the softmax covers only the row's keys up to its last visible one, so a row's
@@ -113,6 +114,8 @@ internal static class AttentionKernel
             using PackedB? keysT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.KeyStandard.AsSpan(kv0), kStride) : null;
             using PackedB? keys = reused ? Sgemm.PackB(false, p.KeyLength, d, p.KeyStandard.AsSpan(kv0), kStride) : null;
             using PackedB? valuesT = reused ? Sgemm.PackB(true, d, p.KeyLength, p.Value.AsSpan(kv0), kStride) : null;
+            using PackedB? keysMirroredT = reused && p.Mirrors ? Sgemm.PackB(true, d, p.KeyLength, p.KeyMirrored!.AsSpan(kv0), kStride) : null;
+            using PackedB? keysMirrored = reused && p.Mirrors ? Sgemm.PackB(false, p.KeyLength, d, p.KeyMirrored!.AsSpan(kv0), kStride) : null;
             try
             {
                 for (int g = 0; g < p.Group; g++)
@@ -121,7 +124,7 @@ internal static class AttentionKernel
                     for (int m0 = 0; m0 < p.QueryCount(b); m0 += queryBlock)
                     {
                         int rows = Math.Min(queryBlock, p.QueryCount(b) - m0);
-                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored, keysT);
+                        var block = ScoreBlock(p, b, h, kvh, m0, rows, probs, mirrored, keysT, keysMirroredT);
                         int end = block.End;
                         if (end == 0) continue;
                         int q0 = p.QueryIndex(b, m0, h);
@@ -180,8 +183,12 @@ internal static class AttentionKernel
                         if (block.MirroredStart < end)
                         {
                             int n0 = block.MirroredStart, width = end - n0, k0 = p.KeyIndex(b, n0, kvh);
-                            Sgemm.Multiply(false, false, rows, d, width, mirrored.AsSpan(n0), ld, p.KeyMirrored.AsSpan(k0), kStride,
-                                dQueryMirrored.AsSpan(q0), qStride, accumulate: true);
+                            if (keysMirrored is not null)
+                                Sgemm.MultiplyPacked(false, rows, d, width, mirrored.AsSpan(n0), ld, keysMirrored, depthOffset: n0, columnOffset: 0,
+                                    dQueryMirrored.AsSpan(q0), qStride, accumulate: true);
+                            else
+                                Sgemm.Multiply(false, false, rows, d, width, mirrored.AsSpan(n0), ld, p.KeyMirrored.AsSpan(k0), kStride,
+                                    dQueryMirrored.AsSpan(q0), qStride, accumulate: true);
                             Sgemm.Multiply(true, false, width, d, rows, mirrored.AsSpan(n0), ld, p.QueryMirrored.AsSpan(q0), qStride,
                                 dKeyMirrored.AsSpan(k0), kStride, accumulate: true);
                         }
@@ -206,10 +213,12 @@ internal static class AttentionKernel
     /// <summary>
     /// Fills <c>scores[r, 0:End)</c> (row stride Tk) with the scaled score of every visible pair and −∞ elsewhere, using
     /// <paramref name="mirroredScratch"/> for the mirrored-rotation products and, when given, the task's prepacked
-    /// standard keys <paramref name="keysT"/> (<c>Kᵀ</c>, d × Tk).
+    /// standard keys <paramref name="keysT"/> (<c>Kᵀ</c>, d × Tk) and mirrored keys <paramref name="keysMirroredT"/>. With the
+    /// latter, the mirrored products start at the packed panel holding the block's first mirrored key, so a few scratch
+    /// entries before it are computed too and never read.
     /// </summary>
     private static BlockRange ScoreBlock(AttentionProblem p, int b, int h, int kvh, int m0, int rows, float[] scores, float[] mirroredScratch,
-        PackedB? keysT)
+        PackedB? keysT, PackedB? keysMirroredT)
     {
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
         int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
@@ -240,7 +249,13 @@ internal static class AttentionKernel
         else if (standardEnd > 0)
             Sgemm.Multiply(false, true, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride,
                 p.KeyStandard.AsSpan(p.KeyIndex(b, 0, kvh)), kStride, scores, ld);
-        if (mirroredStart < end)
+        if (mirroredStart < end && keysMirroredT is not null)
+        {
+            int start = mirroredStart / keysMirroredT.PanelWidth * keysMirroredT.PanelWidth;
+            Sgemm.MultiplyPacked(false, rows, end - start, d, p.QueryMirrored.AsSpan(q0), qStride, keysMirroredT, depthOffset: 0, columnOffset: start,
+                mirroredScratch.AsSpan(start), ld);
+        }
+        else if (mirroredStart < end)
             Sgemm.Multiply(false, true, rows, end - mirroredStart, d, p.QueryMirrored.AsSpan(q0), qStride,
                 p.KeyMirrored.AsSpan(p.KeyIndex(b, mirroredStart, kvh)), kStride, mirroredScratch.AsSpan(mirroredStart), ld);
         float scale = p.Scale;

@@ -6,13 +6,13 @@ namespace Reversal.Training.Engine.Kernels;
 /// A right-hand operand <c>op(B)</c> (<c>depth × columns</c>) packed once into the micro-kernel's panel layout, for
 /// products that reuse it: attention multiplies every query block by the same keys and values, and packing them per
 /// block was a tenth of the attention time. Made by <see cref="Sgemm.PackB"/>, used by
-/// <see cref="Sgemm.MultiplyPacked"/> with any leading part of its depth and columns; owns native memory, so dispose it.
+/// <see cref="Sgemm.MultiplyPacked(bool, int, int, int, ReadOnlySpan{float}, int, PackedB, Span{float}, int, bool)"/> with any leading part of its depth and columns; owns native memory, so dispose it.
 /// </summary>
 /// <remarks>
 /// Layout: consecutive panels of <see cref="PanelWidth"/> columns, each <c>Depth × PanelWidth</c> floats (row p of a
 /// panel holds <c>op(B)[p, j0 .. j0 + PanelWidth)</c>), the last panel zero-padded. A leading part of the depth is
 /// the leading rows of every panel, and a leading part of the columns the leading panels, so the products of
-/// <see cref="Sgemm.MultiplyPacked"/> read exactly the elements the unpacked call would.
+/// <see cref="Sgemm.MultiplyPacked(bool, int, int, int, ReadOnlySpan{float}, int, PackedB, Span{float}, int, bool)"/> read exactly the elements the unpacked call would.
 /// </remarks>
 internal sealed unsafe class PackedB : IDisposable
 {

@@ -5,7 +5,7 @@ public static unsafe partial class Sgemm
     /// <summary>
     /// Packs <c>op(B)</c> (<paramref name="k"/> × <paramref name="n"/>; stored <c>k×n</c>, or <c>n×k</c> when
     /// <paramref name="transposeB"/>, row stride <paramref name="ldb"/>) for the current kernel, for repeated
-    /// <see cref="MultiplyPacked"/> calls.
+    /// <see cref="MultiplyPacked(bool, int, int, int, ReadOnlySpan{float}, int, PackedB, Span{float}, int, bool)"/> calls.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or <paramref name="ldb"/> is smaller than the stored row length.</exception>
     /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than the stored matrix requires.</exception>
@@ -41,14 +41,32 @@ public static unsafe partial class Sgemm
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or exceeds the packed matrix, or a leading dimension is too small.</exception>
     /// <exception cref="ArgumentException">A span is too short, c overlaps a, or <paramref name="b"/> was packed for another kernel.</exception>
     internal static void MultiplyPacked(bool transposeA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
-        PackedB b, Span<float> c, int ldc, bool accumulate = false)
+        PackedB b, Span<float> c, int ldc, bool accumulate = false) =>
+        MultiplyPacked(transposeA, m, n, k, a, lda, b, depthOffset: 0, columnOffset: 0, c, ldc, accumulate);
+
+    /// <summary>
+    /// <c>C (+)= op(A) · op(B)[p0 : p0 + k, j0 : j0 + n]</c> with op(B) prepacked, <c>p0 = depthOffset</c> and
+    /// <c>j0 = columnOffset</c>: the same products, bit for bit, as <see cref="Multiply"/> on that window of the unpacked
+    /// matrix. The column offset must be a multiple of the panel width (a window starts at a panel), the depth offset
+    /// may be any row of the panels. Attention uses it for the keys a block scores with the mirrored rotation (a
+    /// suffix of the keys) and for the key rows of the mirrored gradient.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size or offset is negative, the window exceeds the packed matrix, the
+    /// column offset is not at a panel, or a leading dimension is too small.</exception>
+    /// <exception cref="ArgumentException">A span is too short, c overlaps a, or <paramref name="b"/> was packed for another kernel.</exception>
+    internal static void MultiplyPacked(bool transposeA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        PackedB b, int depthOffset, int columnOffset, Span<float> c, int ldc, bool accumulate = false)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, b.Columns);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, b.Depth);
+        ArgumentOutOfRangeException.ThrowIfNegative(depthOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(columnOffset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, b.Columns - columnOffset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, b.Depth - depthOffset);
+        if (columnOffset % b.PanelWidth != 0)
+            throw new ArgumentOutOfRangeException(nameof(columnOffset), columnOffset, $"The column offset must be a multiple of the panel width {b.PanelWidth}.");
         if (b.Kernel != s_kernel)
             throw new ArgumentException($"b was packed for the {b.Kernel} kernel, but SGEMM now uses {s_kernel}.", nameof(b));
         int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
@@ -61,11 +79,12 @@ public static unsafe partial class Sgemm
         fixed (float* pa = a)
         fixed (float* pc = c)
         {
-            RunPacked(transposeA, m, n, k, pa, lda, b, pc, ldc, accumulate);
+            RunPacked(transposeA, m, n, k, pa, lda, b, depthOffset, columnOffset, pc, ldc, accumulate);
         }
     }
 
-    private static void RunPacked(bool transA, int m, int n, int k, float* a, int lda, PackedB b, float* c, int ldc, bool accumulate)
+    private static void RunPacked(bool transA, int m, int n, int k, float* a, int lda, PackedB b, int depthOffset, int columnOffset,
+        float* c, int ldc, bool accumulate)
     {
         KernelKind kind = b.Kernel;
         var (mr, nr) = TileOf(kind);
@@ -73,7 +92,8 @@ public static unsafe partial class Sgemm
         try
         {
             Describe(job, kind, transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate);
-            job.PackedB = b.Panels;
+            // Panels are Depth × NR each: a column window starts at its first panel, a depth window at its row in every panel.
+            job.PackedB = b.Panels + (nint)(columnOffset / nr) * b.Depth * nr + (nint)depthOffset * nr;
             StartChunk(job, 0, n, nr, (nint)b.Depth * nr, packed: true);
             RunTiles(job, mr, nr, ThreadsFor(m, n, k));
         }

@@ -196,7 +196,7 @@ public static unsafe partial class Sgemm
     }
 
     /// <summary>
-    /// The checks <see cref="Multiply"/> and <see cref="MultiplyPacked"/> share once the sizes are valid and the output
+    /// The checks <see cref="Multiply"/> and <see cref="MultiplyPacked(bool, int, int, int, ReadOnlySpan{float}, int, PackedB, Span{float}, int, bool)"/> share once the sizes are valid and the output
     /// is not empty: the lengths of a and c, then <c>k = 0</c> (C's window cleared unless accumulating), then c
     /// overlapping a. Returns false when nothing is left to compute; <paramref name="cUsed"/> is C's window.
     /// </summary>

@@ -3,7 +3,7 @@ using Reversal.Training.Engine.Runtime;
 
 namespace Reversal.Training.Engine.Tests.Kernels;
 
-/// <summary><see cref="Sgemm.MultiplyPacked"/>: a prepacked B used to any leading depth and columns, bit for bit <see cref="Sgemm.Multiply"/>.</summary>
+/// <summary><see cref="Sgemm.MultiplyPacked(bool, int, int, int, ReadOnlySpan{float}, int, PackedB, Span{float}, int, bool)"/>: a prepacked B used to any leading depth and columns, bit for bit <see cref="Sgemm.Multiply"/>.</summary>
 public partial class SgemmTests
 {
     /// <summary>Every kernel, layout, accumulate flag and leading part (odd depths and widths, within and across panels).</summary>
@@ -44,6 +44,52 @@ public partial class SgemmTests
         {
             Compute.MaxThreads = saved;
         }
+    }
+
+    /// <summary>
+    /// Windows of the packed matrix (a depth offset anywhere, a column offset at a panel): bit for bit
+    /// <see cref="Sgemm.Multiply"/> on the same window of the unpacked B, on every kernel.
+    /// </summary>
+    [TestCaseSource(nameof(KernelCases), new object[] { "Prepacked_Window_" }), NonParallelizable]
+    public void Prepacked_Windows_AreBitIdenticalToMultiplyOnTheWindow(int kindValue) => OnKernel((Sgemm.KernelKind)kindValue, () =>
+    {
+        const int depth = 131, columns = 97;
+        foreach (bool tb in new[] { false, true })
+        {
+            var (_, _, b, ldb) = MakeOperands(false, tb, 1, columns, depth, pad: 3, seed: 5);
+            using var packed = Sgemm.PackB(tb, depth, columns, b, ldb);
+            int panel = packed.PanelWidth;
+            foreach (int p0 in new[] { 0, 1, 17, 130 })
+                foreach (int j0 in new[] { 0, panel, 2 * panel })
+                    foreach (int m in new[] { 1, 7, 33 })
+                    {
+                        if (j0 >= columns) continue;
+                        int k = Math.Min(depth - p0, 1 + (m * 13 + p0) % depth), n = columns - j0;
+                        var rng = new Random(p0 * 31 + j0 + m);
+                        int lda = k + 2, ldc = n + 1;
+                        var a = Padded(m, k, lda, rng);
+                        var expected = RandomArray(m * ldc, rng);
+                        var actual = (float[])expected.Clone();
+                        // The same window of the unpacked B: rows p0.. of op(B) and columns j0.. .
+                        int windowStart = tb ? j0 * ldb + p0 : p0 * ldb + j0;
+                        Sgemm.Multiply(false, tb, m, n, k, a, lda, b.AsSpan(windowStart), ldb, expected, ldc, accumulate: true);
+                        Sgemm.MultiplyPacked(false, m, n, k, a, lda, packed, p0, j0, actual, ldc, accumulate: true);
+                        Assert.That(BitsEqual(expected, actual), Is.True, $"{(tb ? "Bt" : "B")} m={m} k={k} p0={p0} j0={j0}");
+                    }
+        }
+    });
+
+    [Test]
+    public void Prepacked_WindowOffPanelOrBeyondTheMatrix_Throws()
+    {
+        using var packed = Sgemm.PackB(false, 8, 70, new float[8 * 70], 70);
+        var a = new float[4 * 8];
+        var c = new float[4 * 70];
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.MultiplyPacked(false, 4, 10, 8, a, 8, packed, 0, 1, c, 70));
+        Assert.That(ex!.Message, Does.Contain("multiple of the panel width"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.MultiplyPacked(false, 4, 70 - packed.PanelWidth + 1, 8, a, 8, packed, 0, packed.PanelWidth, c, 70));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.MultiplyPacked(false, 4, 10, 5, a, 8, packed, 4, 0, c, 70));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.MultiplyPacked(false, 4, 10, 5, a, 8, packed, -1, 0, c, 70));
     }
 
     [Test]
