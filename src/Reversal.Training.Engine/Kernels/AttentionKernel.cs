@@ -148,9 +148,7 @@ internal static class AttentionKernel
                             var pr = probs.AsSpan(r * ld, end);
                             var ds = dScores.AsSpan(r * ld, end);
                             // dS = P ∘ (dP − δ) · scale, in place.
-                            System.Numerics.Tensors.TensorPrimitives.Subtract(ds, delta, ds);
-                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, pr, ds);
-                            System.Numerics.Tensors.TensorPrimitives.Multiply(ds, scale, ds);
+                            RowSoftmax.ScoreGradientInPlace(ds, pr, delta, scale);
                             if (!p.Mirrors) continue;
                             // Standard part stays in dScores, mirrored part moves to 'mirrored' (zeros elsewhere).
                             var dsMirrored = mirrored.AsSpan(r * ld, end);
