@@ -609,9 +609,9 @@ public static unsafe partial class Sgemm
     }
 
     /// <summary>
-    /// Computes tile <paramref name="t"/> of the chunk. For each MR-row strip of the tile and each k block: pack the
-    /// strip's A micro-panel (it then stays in L1), and sweep it across all NR-column B micro-panels of the tile,
-    /// streaming B from L2/L3. The strip of C (MR rows × tile width) stays cache-resident across the k blocks.
+    /// Computes tile <paramref name="t"/> of the chunk. For each k block, and within it each MR-row strip of the tile:
+    /// pack the strip's A micro-panel (it then stays in L1), and sweep it across all NR-column B micro-panels of the
+    /// tile's k block, which stays in L2 for all the strips. The tile of C stays cache-resident across the k blocks.
     /// </summary>
     private static void ComputeTile<TK>(Job job, int t, float* aPanel, float* edgeTile) where TK : struct, IMicroKernel
     {
@@ -624,13 +624,16 @@ public static unsafe partial class Sgemm
         float* cTile = job.C + (nint)i0 * ldc + job.J0 + jc;
         float* bTile = job.PackedB + (jc / nr) * panelStride;
 
-        for (int ir = 0; ir < rows; ir += mr)
+        // k blocks outermost: the tile's B block (kc × tile width) stays cache-resident while every strip of the tile
+        // passes over it, instead of all of B streaming by once per strip. Each element still gets its k blocks in
+        // ascending order (C is stored and reloaded between them), so the bits do not change.
+        for (int pc = 0; pc < k; pc += kcMax)
         {
-            int nrows = Math.Min(mr, rows - ir);
-            float* cStrip = cTile + (nint)ir * ldc;
-            for (int pc = 0; pc < k; pc += kcMax)
+            int kc = Math.Min(kcMax, k - pc);
+            for (int ir = 0; ir < rows; ir += mr)
             {
-                int kc = Math.Min(kcMax, k - pc);
+                int nrows = Math.Min(mr, rows - ir);
+                float* cStrip = cTile + (nint)ir * ldc;
                 PackAPanel(mr, job.TransA, job.A, job.Lda, i0 + ir, nrows, pc, kc, aPanel);
                 bool load = job.Accumulate || pc > 0;
                 float* pb = bTile + (nint)pc * nr;
