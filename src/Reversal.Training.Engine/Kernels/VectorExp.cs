@@ -53,8 +53,9 @@ internal static class VectorExp
         return BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(p) + ((int)n << 23));
     }
 
+    /// <summary>exp of every lane (the bits of <see cref="Exp(float)"/> per lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Exp(Vector512<float> x)
+    public static Vector512<float> Exp(Vector512<float> x)
     {
         var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(MinInput)), Vector512.Create(MaxInput));
         var n = Vector512.Round(clamped * Vector512.Create(Log2E));
@@ -72,8 +73,9 @@ internal static class VectorExp
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), scaled, x);
     }
 
+    /// <summary>exp of every lane (the bits of <see cref="Exp(float)"/> per lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Exp(Vector256<float> x)
+    public static Vector256<float> Exp(Vector256<float> x)
     {
         var clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(MinInput)), Vector256.Create(MaxInput));
         var n = Vector256.Round(clamped * Vector256.Create(Log2E));

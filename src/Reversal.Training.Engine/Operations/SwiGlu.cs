@@ -1,5 +1,7 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.Intrinsics;
 using Reversal.Training.Engine.Autograd;
+using Reversal.Training.Engine.Kernels;
 using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 
@@ -63,18 +65,24 @@ public static partial class Functional
         });
     }
 
-    /// <summary><c>y = g · σ(g) · u</c> in one vectorised pass (σ(g) = 1 / (1 + e^(−g))).</summary>
+    /// <summary>
+    /// <c>y = g · σ(g) · u</c> in one vectorised pass (σ(g) = 1 / (1 + e^(−g)), the exponential by
+    /// <see cref="VectorExp"/>: the same bits in every lane and in the scalar tail).
+    /// </summary>
     private static void SwiGluForward(ReadOnlySpan<float> g, ReadOnlySpan<float> u, Span<float> y)
     {
-        int i = 0, width = System.Numerics.Vector<float>.Count;
-        var one = System.Numerics.Vector<float>.One;
-        for (; i <= g.Length - width; i += width)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var gv = new System.Numerics.Vector<float>(g[i..]);
-            var sigmoid = one / (one + System.Numerics.Vector.Exp(-gv));
-            (gv * sigmoid * new System.Numerics.Vector<float>(u[i..])).CopyTo(y[i..]);
+            var one = Vector256<float>.One;
+            for (; i <= g.Length - 8; i += 8)
+            {
+                var gv = Vector256.Create(g.Slice(i, 8));
+                var sigmoid = one / (one + VectorExp.Exp(-gv));
+                (gv * sigmoid * Vector256.Create(u.Slice(i, 8))).CopyTo(y.Slice(i, 8));
+            }
         }
-        for (; i < g.Length; i++) y[i] = g[i] / (1f + MathF.Exp(-g[i])) * u[i];
+        for (; i < g.Length; i++) y[i] = g[i] * (1f / (1f + VectorExp.Exp(-g[i]))) * u[i];
     }
 
     /// <summary>
@@ -85,26 +93,29 @@ public static partial class Functional
         Span<float> dGate, bool addToGate, Span<float> dUp, bool addToUp)
     {
         bool gateGrad = !dGate.IsEmpty, upGrad = !dUp.IsEmpty;
-        int i = 0, width = System.Numerics.Vector<float>.Count;
-        var one = System.Numerics.Vector<float>.One;
-        var zero = System.Numerics.Vector<float>.Zero;
-        for (; i <= g.Length - width; i += width)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var gv = new System.Numerics.Vector<float>(g[i..]);
-            var d = new System.Numerics.Vector<float>(dy[i..]);
-            var sigmoid = one / (one + System.Numerics.Vector.Exp(-gv));
-            if (upGrad) ((addToUp ? new System.Numerics.Vector<float>(dUp[i..]) : zero) + d * gv * sigmoid).CopyTo(dUp[i..]);
-            if (gateGrad)
+            var one = Vector256<float>.One;
+            var zero = Vector256<float>.Zero;
+            for (; i <= g.Length - 8; i += 8)
             {
-                var local = sigmoid * (one + gv * (one - sigmoid));
-                ((addToGate ? new System.Numerics.Vector<float>(dGate[i..]) : zero) + d * new System.Numerics.Vector<float>(u[i..]) * local).CopyTo(dGate[i..]);
+                var gv = Vector256.Create(g.Slice(i, 8));
+                var d = Vector256.Create(dy.Slice(i, 8));
+                var sigmoid = one / (one + VectorExp.Exp(-gv));
+                if (upGrad) ((addToUp ? Vector256.Create(dUp.Slice(i, 8)) : zero) + d * gv * sigmoid).CopyTo(dUp.Slice(i, 8));
+                if (gateGrad)
+                {
+                    var local = sigmoid * (one + gv * (one - sigmoid));
+                    ((addToGate ? Vector256.Create(dGate.Slice(i, 8)) : zero) + d * Vector256.Create(u.Slice(i, 8)) * local).CopyTo(dGate.Slice(i, 8));
+                }
             }
         }
         for (; i < g.Length; i++)
         {
-            float sigmoid = 1f / (1f + MathF.Exp(-g[i]));
+            float sigmoid = 1f / (1f + VectorExp.Exp(-g[i]));
             if (upGrad) dUp[i] = (addToUp ? dUp[i] : 0f) + dy[i] * g[i] * sigmoid;
-            if (gateGrad) dGate[i] = (addToGate ? dGate[i] : 0f) + dy[i] * u[i] * sigmoid * (1f + g[i] * (1f - sigmoid));
+            if (gateGrad) dGate[i] = (addToGate ? dGate[i] : 0f) + dy[i] * u[i] * (sigmoid * (1f + g[i] * (1f - sigmoid)));
         }
     }
 }
