@@ -125,18 +125,9 @@ public sealed class RotaryEmbedding
     /// </summary>
     public void RotateAll(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<int> positions, int heads, bool negateSine)
     {
-        int width = heads * HeadDim, last = -1;
-        foreach (int position in positions)
-        {
-            if ((uint)position >= (uint)MaxPositions)
-                throw new ArgumentOutOfRangeException(nameof(positions), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
-            last = Math.Max(last, position);
-        }
-        if (positions.Length == 0) return;
-        long needed = (long)positions.Length * width;
-        if (x.Length < needed || y.Length < needed)
-            throw new ArgumentException($"RotateAll needs {needed} values ({positions.Length} tokens × {heads} heads × {HeadDim}) in and out, got {x.Length} and {y.Length}.");
-        var tables = Covering(last);
+        var tables = CheckedTables(positions, heads, x.Length, y.Length, nameof(RotateAll));
+        if (tables is null) return;
+        int width = heads * HeadDim;
         float sign = negateSine ? -1f : 1f;
         for (int t = 0; t < positions.Length; t++)
             for (int h = 0; h < heads; h++)
@@ -144,6 +135,140 @@ public sealed class RotaryEmbedding
                 int off = t * width + h * HeadDim;
                 RotateHead(tables, x.Slice(off, HeadDim), y.Slice(off, HeadDim), positions[t], sign);
             }
+    }
+
+    /// <summary>
+    /// Rotates every head of every token both ways in one pass: <c>R(p)·x</c> into <paramref name="standard"/> and the
+    /// sine-negated <c>R(−p)·x</c> into <paramref name="mirrored"/>, sharing the four products of each pair. The bits of
+    /// two <see cref="RotateAll"/> calls: with the sine negated, <c>a·c − b·(−s)</c> is exactly <c>a·c + b·s</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than <c>tokens × heads × d</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A position is outside the table.</exception>
+    internal void RotateAllBothWays(ReadOnlySpan<float> x, Span<float> standard, Span<float> mirrored, ReadOnlySpan<int> positions, int heads)
+    {
+        var tables = CheckedTables(positions, heads, x.Length, Math.Min(standard.Length, mirrored.Length), nameof(RotateAllBothWays));
+        if (tables is null) return;
+        int half = HeadDim / 2, width = heads * HeadDim;
+        for (int t = 0; t < positions.Length; t++)
+        {
+            var cos = tables.Cos.AsSpan(positions[t] * half, half);
+            var sin = tables.Sin.AsSpan(positions[t] * half, half);
+            for (int h = 0; h < heads; h++)
+            {
+                int o = t * width + h * HeadDim, i = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; i <= half - Vector256<float>.Count; i += Vector256<float>.Count)
+                    {
+                        var a = Vector256.Create(x.Slice(o + i, Vector256<float>.Count));
+                        var b = Vector256.Create(x.Slice(o + half + i, Vector256<float>.Count));
+                        var c = Vector256.Create(cos.Slice(i, Vector256<float>.Count));
+                        var sn = Vector256.Create(sin.Slice(i, Vector256<float>.Count));
+                        Vector256<float> ac = a * c, bs = b * sn, bc = b * c, asn = a * sn;
+                        (ac - bs).CopyTo(standard.Slice(o + i, Vector256<float>.Count));
+                        (bc + asn).CopyTo(standard.Slice(o + half + i, Vector256<float>.Count));
+                        (ac + bs).CopyTo(mirrored.Slice(o + i, Vector256<float>.Count));
+                        (bc - asn).CopyTo(mirrored.Slice(o + half + i, Vector256<float>.Count));
+                    }
+                for (; i < half; i++)
+                {
+                    float a = x[o + i], b = x[o + half + i], c = cos[i], sn = sin[i];
+                    float ac = a * c, bs = b * sn, bc = b * c, asn = a * sn;
+                    standard[o + i] = ac - bs;
+                    standard[o + half + i] = bc + asn;
+                    mirrored[o + i] = ac + bs;
+                    mirrored[o + half + i] = bc - asn;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The gradient through both rotations in one pass: <c>destination (=|+=) R(p)ᵀ·standard + R(−p)ᵀ·mirrored</c>, i.e. the
+    /// standard part rotated with the sine negated plus the mirrored part rotated with it restored (no mirrored part:
+    /// the first term only). Overwriting writes <c>first + second</c>; otherwise it adds the first term, then the second,
+    /// the bits of <see cref="RotateAll"/> into scratch followed by element-wise adds.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than <c>tokens × heads × d</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A position is outside the table.</exception>
+    internal void AddUnrotatedBothWays(ReadOnlySpan<float> standard, ReadOnlySpan<float> mirrored, Span<float> destination,
+        ReadOnlySpan<int> positions, int heads, bool overwrite)
+    {
+        bool both = !mirrored.IsEmpty;
+        int shortest = Math.Min(standard.Length, both ? mirrored.Length : int.MaxValue);
+        var tables = CheckedTables(positions, heads, shortest, destination.Length, nameof(AddUnrotatedBothWays));
+        if (tables is null) return;
+        int half = HeadDim / 2, width = heads * HeadDim, vector = Vector256<float>.Count;
+        for (int t = 0; t < positions.Length; t++)
+        {
+            var cos = tables.Cos.AsSpan(positions[t] * half, half);
+            var sin = tables.Sin.AsSpan(positions[t] * half, half);
+            for (int h = 0; h < heads; h++)
+            {
+                int o = t * width + h * HeadDim, i = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; i <= half - vector; i += vector)
+                    {
+                        var c = Vector256.Create(cos.Slice(i, vector));
+                        var sn = Vector256.Create(sin.Slice(i, vector));
+                        var sa = Vector256.Create(standard.Slice(o + i, vector));
+                        var sb = Vector256.Create(standard.Slice(o + half + i, vector));
+                        // R(p)ᵀ = the sine-negated rotation: a·c − b·(−s) = a·c + b·s, b·c + a·(−s) = b·c − a·s.
+                        Vector256<float> low = sa * c + sb * sn, high = sb * c - sa * sn;
+                        if (!overwrite)
+                        {
+                            low = Vector256.Create(destination.Slice(o + i, vector)) + low;
+                            high = Vector256.Create(destination.Slice(o + half + i, vector)) + high;
+                        }
+                        if (both)
+                        {
+                            var ma = Vector256.Create(mirrored.Slice(o + i, vector));
+                            var mb = Vector256.Create(mirrored.Slice(o + half + i, vector));
+                            low += ma * c - mb * sn;
+                            high += mb * c + ma * sn;
+                        }
+                        low.CopyTo(destination.Slice(o + i, vector));
+                        high.CopyTo(destination.Slice(o + half + i, vector));
+                    }
+                for (; i < half; i++)
+                {
+                    float c = cos[i], sn = sin[i], sa = standard[o + i], sb = standard[o + half + i];
+                    float low = sa * c + sb * sn, high = sb * c - sa * sn;
+                    if (!overwrite)
+                    {
+                        low = destination[o + i] + low;
+                        high = destination[o + half + i] + high;
+                    }
+                    if (both)
+                    {
+                        float ma = mirrored[o + i], mb = mirrored[o + half + i];
+                        low += ma * c - mb * sn;
+                        high += mb * c + ma * sn;
+                    }
+                    destination[o + i] = low;
+                    destination[o + half + i] = high;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks positions and span lengths for a pass over <c>positions.Length</c> tokens of <paramref name="heads"/> heads
+    /// and returns the tables covering them (null when there are no tokens).
+    /// </summary>
+    private Tables? CheckedTables(ReadOnlySpan<int> positions, int heads, int inputLength, int outputLength, string method)
+    {
+        int last = -1;
+        foreach (int position in positions)
+        {
+            if ((uint)position >= (uint)MaxPositions)
+                throw new ArgumentOutOfRangeException(nameof(positions), position, $"Position {position} is outside the RoPE table [0, {MaxPositions}).");
+            last = Math.Max(last, position);
+        }
+        if (positions.Length == 0) return null;
+        long needed = (long)positions.Length * heads * HeadDim;
+        if (inputLength < needed || outputLength < needed)
+            throw new ArgumentException($"{method} needs {needed} values ({positions.Length} tokens × {heads} heads × {HeadDim}) in and out, got {inputLength} and {outputLength}.");
+        return Covering(last);
     }
 
     /// <summary>Tables covering <paramref name="position"/>.</summary>

@@ -42,13 +42,12 @@ public static partial class Functional
         var positions = context.PositionIds;
         bool mirrors = context.Policy.MirrorsFutureKeys;
         var rope = context.Rope;
+        var (queryStandard, queryMirrored) = RotatedBoth(rope, q, positions, heads, mirrors);
+        var (keyStandard, keyMirrored) = RotatedBoth(rope, k, positions, kvHeads, mirrors);
         var problem = new AttentionProblem
         {
             Batch = batch, QueryLength = length, KeyLength = length, Heads = heads, KvHeads = kvHeads, HeadDim = d,
-            QueryStandard = Rotated(rope, q, positions, heads, negateSine: false),
-            KeyStandard = Rotated(rope, k, positions, kvHeads, negateSine: false),
-            QueryMirrored = mirrors ? Rotated(rope, q, positions, heads, negateSine: true) : null,
-            KeyMirrored = mirrors ? Rotated(rope, k, positions, kvHeads, negateSine: true) : null,
+            QueryStandard = queryStandard, KeyStandard = keyStandard, QueryMirrored = queryMirrored, KeyMirrored = keyMirrored,
             Value = v.Offset == 0 ? v.Buffer : Copy(v),
             QueryPositions = positions, KeyPositions = positions, KeyMask = context.KeyMask, Policy = context.Policy,
         };
@@ -92,9 +91,28 @@ public static partial class Functional
     }
 
     /// <summary>
+    /// <paramref name="x"/> rotated by each token's position, and when <paramref name="mirrors"/> also with the sine
+    /// negated, in one pass over parallel blocks of tokens (<see cref="RotaryEmbedding.RotateAllBothWays"/>).
+    /// </summary>
+    private static (float[] Standard, float[]? Mirrored) RotatedBoth(RotaryEmbedding rope, Tensor x, int[] positions, int heads, bool mirrors)
+    {
+        if (!mirrors) return (Rotated(rope, x, positions, heads, negateSine: false), null);
+        float[] standard = TensorMemory.Rent(x.Count), mirrored = TensorMemory.Rent(x.Count);
+        float[] source = x.Buffer; int offset = x.Offset, width = heads * rope.HeadDim;
+        ElementBlocks.ForRows(positions.Length, width, (_, first, rows) =>
+        {
+            int start = first * width, count = rows * width;
+            rope.RotateAllBothWays(source.AsSpan(offset + start, count), standard.AsSpan(start, count), mirrored.AsSpan(start, count),
+                positions.AsSpan(first, rows), heads);
+        });
+        return (standard, mirrored);
+    }
+
+    /// <summary>
     /// Adds the gradient of the rotated <paramref name="input"/> back through the rotations, in parallel blocks of tokens:
-    /// <c>R(p)ᵀ = R(−p)</c>, so the standard part is rotated with the sine negated and the mirrored part with it restored.
-    /// A gradient created here is written directly (no zero fill, no add).
+    /// <c>R(p)ᵀ = R(−p)</c>, so the standard part is rotated with the sine negated and the mirrored part with it restored,
+    /// both in one pass (<see cref="RotaryEmbedding.AddUnrotatedBothWays"/>). A gradient created here is written directly
+    /// (no zero fill, no add).
     /// </summary>
     private static void AddUnrotated(RotaryEmbedding rope, Tensor input, float[] standard, float[]? mirrored, int[] positions, int heads)
     {
@@ -103,22 +121,8 @@ public static partial class Functional
         ElementBlocks.ForRows(positions.Length, width, (_, first, rows) =>
         {
             int start = first * width, count = rows * width;
-            var destination = g.AsSpan(go + start, count);
-            var pos = positions.AsSpan(first, rows);
-            float[]? rented = created && mirrored is null ? null : System.Buffers.ArrayPool<float>.Shared.Rent(count);
-            var scratch = rented is null ? default : rented.AsSpan(0, count);
-            if (created) rope.RotateAll(standard.AsSpan(start, count), destination, pos, heads, negateSine: true);
-            else
-            {
-                rope.RotateAll(standard.AsSpan(start, count), scratch, pos, heads, negateSine: true);
-                TensorMath.AddInto(destination, scratch);
-            }
-            if (mirrored is not null)
-            {
-                rope.RotateAll(mirrored.AsSpan(start, count), scratch, pos, heads, negateSine: false);
-                TensorMath.AddInto(destination, scratch);
-            }
-            if (rented is not null) System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            rope.AddUnrotatedBothWays(standard.AsSpan(start, count), mirrored is null ? default : mirrored.AsSpan(start, count),
+                g.AsSpan(go + start, count), positions.AsSpan(first, rows), heads, overwrite: created);
         });
     }
 }

@@ -63,6 +63,58 @@ public class RotaryEmbeddingTests
         }
     }
 
+    /// <summary>Both ways in one pass: the bits of two <see cref="RotaryEmbedding.RotateAll"/> calls.</summary>
+    [TestCase(2)]
+    [TestCase(14)]
+    [TestCase(32)]
+    [TestCase(50)]
+    [TestCase(128)]
+    public void RotateAllBothWays_gives_the_bits_of_two_RotateAll_calls(int headDim)
+    {
+        const int heads = 3;
+        int[] positions = [0, 63, 5, 5, 17];
+        var rope = new RotaryEmbedding(headDim, 64);
+        var x = Samples.Normal(headDim + 1, positions.Length * heads * headDim);
+        float[] standard = new float[x.Length], mirrored = new float[x.Length], expectedStandard = new float[x.Length], expectedMirrored = new float[x.Length];
+        rope.RotateAllBothWays(x, standard, mirrored, positions, heads);
+        rope.RotateAll(x, expectedStandard, positions, heads, negateSine: false);
+        rope.RotateAll(x, expectedMirrored, positions, heads, negateSine: true);
+        Assert.That(standard, Is.EqualTo(expectedStandard), "standard");
+        Assert.That(mirrored, Is.EqualTo(expectedMirrored), "mirrored");
+    }
+
+    /// <summary>
+    /// The fused gradient through both rotations: the bits of rotating each part into scratch (standard with the sine
+    /// negated, mirrored with it restored) and adding, written or added to an existing gradient, with or without a mirrored part.
+    /// </summary>
+    [TestCase(14, true, true)]
+    [TestCase(32, true, false)]
+    [TestCase(32, false, true)]
+    [TestCase(50, false, false)]
+    public void AddUnrotatedBothWays_gives_the_bits_of_rotations_then_adds(int headDim, bool overwrite, bool withMirrored)
+    {
+        const int heads = 2;
+        int[] positions = [3, 0, 40, 7];
+        var rope = new RotaryEmbedding(headDim, 64);
+        int count = positions.Length * heads * headDim;
+        var standard = Samples.Normal(1, count);
+        var mirrored = withMirrored ? Samples.Normal(2, count) : [];
+        var existing = Samples.Normal(3, count);
+        var expected = (float[])existing.Clone();
+        var scratch = new float[count];
+        rope.RotateAll(standard, scratch, positions, heads, negateSine: true);
+        if (overwrite) scratch.CopyTo(expected, 0);
+        else for (int i = 0; i < count; i++) expected[i] += scratch[i];
+        if (withMirrored)
+        {
+            rope.RotateAll(mirrored, scratch, positions, heads, negateSine: false);
+            for (int i = 0; i < count; i++) expected[i] += scratch[i];
+        }
+        var actual = (float[])existing.Clone();
+        rope.AddUnrotatedBothWays(standard, mirrored, actual, positions, heads, overwrite);
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
     [Test]
     public void RotateAll_refuses_short_spans_and_positions_outside_the_table()
     {
