@@ -19,13 +19,17 @@ public sealed class AttentionWorkload
     private readonly Tensor _q, _k, _v;
     private readonly AttentionContext _context;
 
-    /// <summary>Allocates q, k, v and the context for <paramref name="batch"/> rows of <paramref name="length"/> tokens.</summary>
-    public AttentionWorkload(int length, AttentionKind kind, int batch = Batch)
+    /// <summary>
+    /// Allocates q, k, v and the context for <paramref name="batch"/> rows of <paramref name="length"/> tokens, with
+    /// <paramref name="heads"/> heads of <paramref name="headDim"/> (the peer's 8 × 64 unless given; the Tiny train
+    /// step's attention is 4 × 32 at T 64, batch 32).
+    /// </summary>
+    public AttentionWorkload(int length, AttentionKind kind, int batch = Batch, int heads = Heads, int headDim = HeadDim)
     {
         var random = new SeededRandom(0);
-        _q = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
-        _k = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
-        _v = Tensor.Normal(random, 0, 1, batch, length, Heads * HeadDim).RequireGrad();
+        _q = Tensor.Normal(random, 0, 1, batch, length, heads * headDim).RequireGrad();
+        _k = Tensor.Normal(random, 0, 1, batch, length, heads * headDim).RequireGrad();
+        _v = Tensor.Normal(random, 0, 1, batch, length, heads * headDim).RequireGrad();
         var positions = new int[batch * length];
         for (int i = 0; i < positions.Length; i++) positions[i] = i % length;
         var policy = kind switch
@@ -34,7 +38,7 @@ public sealed class AttentionWorkload
             AttentionKind.Bico => AttentionMaskPolicy.Bico,
             _ => AttentionMaskPolicy.PrefixBidirectional(Enumerable.Repeat(length * 3 / 4, batch).ToArray()),
         };
-        _context = new AttentionContext(Heads, Heads, new RotaryEmbedding(HeadDim, length), policy, positions, keyMask: null);
+        _context = new AttentionContext(heads, heads, new RotaryEmbedding(headDim, length), policy, positions, keyMask: null);
     }
 
     /// <summary>
