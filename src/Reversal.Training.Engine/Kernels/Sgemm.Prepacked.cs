@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Reversal.Training.Engine.Runtime;
 namespace Reversal.Training.Engine.Kernels;
 
 public static unsafe partial class Sgemm
@@ -88,6 +90,11 @@ public static unsafe partial class Sgemm
     {
         KernelKind kind = b.Kernel;
         var (mr, nr) = TileOf(kind);
+        if (m <= FewRows && !transA && kind != KernelKind.Scalar)
+        {
+            RunFewRowsPacked(m, n, k, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate, ThreadsFor(m, n, k));
+            return;
+        }
         Job job = RentJob();
         try
         {
@@ -101,5 +108,39 @@ public static unsafe partial class Sgemm
         {
             ReturnJob(job);
         }
+    }
+
+    /// <summary>
+    /// The few-row path (<see cref="RunFewRows"/>) over a prepacked B: each 32 columns read straight from the panels (one
+    /// 32-wide panel of the AVX-512 kernel, or two 16-wide ones of the AVX2 kernel), so a decoding session that packed a
+    /// weight once never transposes it again per token. Each element is the same FMA chain in ascending k as on every
+    /// other path, so the bits do not change.
+    /// </summary>
+    private static void RunFewRowsPacked(int m, int n, int k, float* a, int lda, PackedB b, int depthOffset, int columnOffset,
+        float* c, int ldc, bool accumulate, int threads)
+    {
+        int width = b.PanelWidth;
+        nint panelStride = (nint)b.Depth * width;
+        nint pa = (nint)a, pc = (nint)c;
+        nint first = (nint)(b.Panels + (nint)(columnOffset / width) * panelStride + (nint)depthOffset * width);
+        int chunks = (n + FewRowsChunk - 1) / FewRowsChunk;
+        [SkipLocalsInit]
+        void Chunk(int t)
+        {
+            float* edge = stackalloc float[FewRowsPanel];
+            int end = Math.Min(n, (t + 1) * FewRowsChunk);
+            for (int j0 = t * FewRowsChunk; j0 < end; j0 += FewRowsPanel)
+            {
+                int cols = Math.Min(FewRowsPanel, end - j0);
+                float* low = (float*)first + (nint)(j0 / width) * panelStride;
+                // Columns 16–31: the second half of a 32-wide panel, or the next 16-wide panel (absent past the last
+                // column: the low panel is read again and its results discarded with the edge).
+                float* high = width == FewRowsPanel ? low + 16 : cols > 16 ? low + panelStride : low;
+                for (int i = 0; i < m; i++)
+                    FewRowsColumns(k, (float*)pa + (nint)i * lda, low, high, width, (float*)pc + (nint)i * ldc + j0, cols, accumulate, edge);
+            }
+        }
+        if (threads > 1 && chunks > 1) Compute.For(chunks, Chunk);
+        else for (int t = 0; t < chunks; t++) Chunk(t);
     }
 }

@@ -424,16 +424,7 @@ public static unsafe partial class Sgemm
                         for (int i = 0; i < m; i++)
                         {
                             float* row = (float*)pc + (nint)i * ldc + j0;
-                            if (cols == FewRowsPanel)
-                            {
-                                FewRowsRow(kc, (float*)pa + (nint)i * lda + p0, slice, stride, row, load);
-                                continue;
-                            }
-                            // Edge columns: run the whole panel on a copy of the row's columns and write back the real ones.
-                            new Span<float>(edge, FewRowsPanel).Clear();
-                            if (load) new ReadOnlySpan<float>(row, cols).CopyTo(new Span<float>(edge, cols));
-                            FewRowsRow(kc, (float*)pa + (nint)i * lda + p0, slice, stride, edge, load);
-                            new ReadOnlySpan<float>(edge, cols).CopyTo(new Span<float>(row, cols));
+                            FewRowsColumns(kc, (float*)pa + (nint)i * lda + p0, slice, slice + 16, stride, row, cols, load, edge);
                         }
                     }
                 }
@@ -445,12 +436,30 @@ public static unsafe partial class Sgemm
     }
 
     /// <summary>
+    /// Up to 32 columns (<paramref name="cols"/>) of one row of C through <see cref="FewRowsRow"/>; fewer than 32 run on a
+    /// copy of the row's columns in <paramref name="edge"/> (32 floats) and only the real ones are written back.
+    /// </summary>
+    private static void FewRowsColumns(int kc, float* a, float* bLow, float* bHigh, nint stride, float* row, int cols, bool load, float* edge)
+    {
+        if (cols == FewRowsPanel)
+        {
+            FewRowsRow(kc, a, bLow, bHigh, stride, row, load);
+            return;
+        }
+        new Span<float>(edge, FewRowsPanel).Clear();
+        if (load) new ReadOnlySpan<float>(row, cols).CopyTo(new Span<float>(edge, cols));
+        FewRowsRow(kc, a, bLow, bHigh, stride, edge, load);
+        new ReadOnlySpan<float>(edge, cols).CopyTo(new Span<float>(row, cols));
+    }
+
+    /// <summary>
     /// 32 columns of one row of C (<paramref name="c"/>) over <paramref name="kc"/> steps of k: four vector FMA chains in
-    /// ascending k, from C when <paramref name="load"/> else from zero; row p of the B slice is 32 floats at
-    /// <c>b + p·stride</c> (see <see cref="RunFewRows"/>).
+    /// ascending k, from C when <paramref name="load"/> else from zero; row p of the B slice is 16 floats at
+    /// <c>bLow + p·stride</c> (columns 0–15) and 16 at <c>bHigh + p·stride</c> (columns 16–31): one 32-wide slice read in
+    /// place or transposed (<c>bHigh = bLow + 16</c>, see <see cref="RunFewRows"/>), or two prepacked 16-wide panels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FewRowsRow(int kc, float* a, float* b, nint stride, float* c, bool load)
+    private static void FewRowsRow(int kc, float* a, float* bLow, float* bHigh, nint stride, float* c, bool load)
     {
         Vector256<float> c0, c1, c2, c3;
         if (load)
@@ -461,13 +470,13 @@ public static unsafe partial class Sgemm
         {
             c0 = c1 = c2 = c3 = Vector256<float>.Zero;
         }
-        for (int p = 0; p < kc; p++, b += stride)
+        for (int p = 0; p < kc; p++, bLow += stride, bHigh += stride)
         {
             var ap = Vector256.Create(a[p]);
-            c0 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b), c0);
-            c1 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 8), c1);
-            c2 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 16), c2);
-            c3 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(b + 24), c3);
+            c0 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(bLow), c0);
+            c1 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(bLow + 8), c1);
+            c2 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(bHigh), c2);
+            c3 = Vector256.FusedMultiplyAdd(ap, Vector256.Load(bHigh + 8), c3);
         }
         Vector256.Store(c0, c); Vector256.Store(c1, c + 8); Vector256.Store(c2, c + 16); Vector256.Store(c3, c + 24);
     }

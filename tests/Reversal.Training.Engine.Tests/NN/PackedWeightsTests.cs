@@ -31,15 +31,43 @@ public class PackedWeightsTests
                 Compare.Identical(packed.AsSpan(), Functional.Linear(x, weight).AsSpan(), $"{2 * rows} rows");
             }
         }
-        Assert.That(packs.Count, Is.EqualTo(1), "one weight, packed once, reused for every product above the few-row limit");
+        Assert.That(packs.Count, Is.EqualTo(1), "one weight, packed once, reused for every product");
     }
 
-    [Test]
-    public void Few_rows_read_the_weight_in_place_without_packing()
+    /// <summary>
+    /// One to four rows are served from the pack too (its panels read in place: 32 wide for the AVX-512 kernel, two 16-wide
+    /// ones for AVX2), bit-identical to <see cref="Functional.Linear"/>, which transposes the weight per call, for widths
+    /// that fill, split or end inside a 32-column group; one pack per weight.
+    /// </summary>
+    [Test, NonParallelizable]
+    public void Few_rows_are_served_from_the_pack_bit_identically_on_every_vector_kernel()
     {
-        using var packs = new PackedWeights();
-        using (GradMode.NoGrad()) packs.Linear(Random(2, Sgemm.FewRowsLimit, 16), Random(3, 40, 16));
-        Assert.That(packs.Count, Is.EqualTo(0));
+        var saved = Sgemm.Kernel;
+        try
+        {
+            foreach (var kernel in new[] { Sgemm.KernelKind.Vector512, Sgemm.KernelKind.Vector256 })
+            {
+                if (kernel == Sgemm.KernelKind.Vector512 && Sgemm.BestKernel != Sgemm.KernelKind.Vector512) continue;
+                if (Sgemm.BestKernel == Sgemm.KernelKind.Scalar) Assert.Ignore("Only the scalar kernel here: no few-row path.");
+                Sgemm.Kernel = kernel;
+                foreach (int outputs in new[] { 1, 15, 16, 17, 31, 32, 33, 131, 300 })
+                {
+                    var weight = Random(outputs, outputs, 70);
+                    using var packs = new PackedWeights();
+                    using (GradMode.NoGrad())
+                        for (int rows = 1; rows <= Sgemm.FewRowsLimit; rows++)
+                        {
+                            var x = Random(100 + rows, rows, 70);
+                            Compare.Identical(packs.Linear(x, weight).AsSpan(), Functional.Linear(x, weight).AsSpan(), $"{kernel}, {outputs} outputs, {rows} rows");
+                        }
+                    Assert.That(packs.Count, Is.EqualTo(1), $"{kernel}, {outputs} outputs: one pack");
+                }
+            }
+        }
+        finally
+        {
+            Sgemm.Kernel = saved;
+        }
     }
 
     [Test, NonParallelizable]
