@@ -38,7 +38,7 @@ public class OptionValidationTests
             yield return Case(FineTuning, [option, bad], option);
         foreach (var (command, option, bad) in new[]
                  {
-                     ("compare", "--threads", "0"), ("compare", "--steps", "0"), ("compare", "--attention-runs", "0"),
+                     ("compare", "--threads", "0"), ("compare", "--steps", "0"), ("compare", "--rounds", "0"), ("compare", "--attention-runs", "0"),
                      ("compare", "--fma-threads", "0"), ("compare", "--fma-iterations", "0"), ("compare", "--decode-runs", "0"),
                      ("compare", "--rows", "train,nope"), ("spin", "--seconds", "0"),
                      ("eval-speed", "--rows", "0"), ("eval-speed", "--batch", "0"), ("eval-speed", "--threads", "0"), ("eval-speed", "--repeat", "0"),

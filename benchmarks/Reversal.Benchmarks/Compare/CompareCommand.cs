@@ -13,7 +13,7 @@ using Reversal.Training.TorchSharp.Attention;
 namespace Reversal.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare --out DIR [--rows train,attention,gemm,limit,long,busy,decode,profile] [--threads 2] [--steps 10] [--attention-runs 5]
+/// <c>compare --out DIR [--rows train,attention,gemm,limit,long,busy,decode,profile] [--threads 2] [--steps 10] [--rounds 5] [--attention-runs 5]
 /// [--fma-threads N] [--fma-iterations 200000000] [--decode-runs 3] [--peer-script PATH | --no-pytorch] [--no-libtorch]</c>:
 /// measures this library, LibTorch 2.10 through TorchSharp in the same process, and the PyTorch 1.13 script (when
 /// <c>/usr/bin/python3</c> has torch) on the same shapes in one run, prints the ratios and writes <c>DIR/compare.json</c>.
@@ -47,7 +47,13 @@ public static class CompareCommand
             if (!CompareGroups.TryParse(result.GetValueOrDefault<string>(), out _, out string? error)) result.AddError($"{rows.Name}: {error}");
         });
         var threads = new Option<int>("--threads") { Description = "Threads of every engine.", DefaultValueFactory = _ => 2 }.AtLeast(1);
-        var steps = new Option<int>("--steps") { Description = "Timed train steps per measurement (after at least 2 warm-up steps and 3 seconds).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "Timed train steps per engine and objective in each round (after a warm-up of at least 2 steps and 3 seconds).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Interleaved rounds of the train-step measurements: each round times --steps steps of every engine and objective in turn; "
+                + "the median of the round means counts.",
+            DefaultValueFactory = _ => 5,
+        }.AtLeast(1);
         var attentionRuns = new Option<int>("--attention-runs") { Description = "Timed attention calls per measurement (after at least 2 warm-up calls and 3 seconds).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var fmaThreads = new Option<int?>("--fma-threads") { Description = "Threads of the FMA-peak measurement (default: --threads)." }.AtLeast(1);
         var fmaIterations = new Option<int>("--fma-iterations")
@@ -61,7 +67,7 @@ public static class CompareCommand
         var compare = new Command(CompareName, "Ours against LibTorch 2.10 (TorchSharp, same process) and PyTorch 1.13 (script): train steps, attention, "
             + "SGEMM, the FMA peak and utilisation, long context, a shared machine, decoding.")
         {
-            output, rows, threads, steps, attentionRuns, fmaThreads, fmaIterations, decodeRuns, peerScript, noPyTorch, noLibTorch,
+            output, rows, threads, steps, rounds, attentionRuns, fmaThreads, fmaIterations, decodeRuns, peerScript, noPyTorch, noLibTorch,
         };
         compare.SetAction((parse, cancellationToken) =>
         {
@@ -73,7 +79,7 @@ public static class CompareCommand
             }
             CompareGroups.TryParse(parse.GetValue(rows), out var groups, out _);
             int threadCount = parse.GetValue(threads);
-            return Task.FromResult(Run(new CompareSettings(parse.GetValue(output)!, threadCount, parse.GetValue(steps), parse.GetValue(attentionRuns),
+            return Task.FromResult(Run(new CompareSettings(parse.GetValue(output)!, threadCount, parse.GetValue(steps), parse.GetValue(rounds), parse.GetValue(attentionRuns),
                 script, !parse.GetValue(noLibTorch), groups, parse.GetValue(fmaThreads) ?? threadCount, parse.GetValue(fmaIterations),
                 parse.GetValue(decodeRuns)), cancellationToken));
         });
@@ -93,7 +99,7 @@ public static class CompareCommand
         child.SetAction(parse =>
         {
             OurBenchmark.UseThreads(parse.GetValue(childThreads));
-            LibTorchBenchmark.UseThreads(parse.GetValue(childThreads));
+            if (parse.GetValue(engine) == BenchmarkEngine.LibTorch) LibTorchBenchmark.UseThreads(parse.GetValue(childThreads));
             var (ms, mb) = parse.GetValue(engine) == BenchmarkEngine.Native
                 ? OurBenchmark.Attention(parse.GetValue(length), parse.GetValue(kind), parse.GetValue(runs), parse.GetValue(batch))
                 : LibTorchBenchmark.Attention(parse.GetValue(length), parse.GetValue(kind), parse.GetValue(formulation), parse.GetValue(runs), parse.GetValue(batch));
@@ -108,14 +114,14 @@ public static class CompareCommand
     private static int Run(CompareSettings settings, CancellationToken cancellationToken)
     {
         OurBenchmark.UseThreads(settings.Threads);
-        LibTorchBenchmark.UseThreads(settings.Threads);
+        if (settings.LibTorch) LibTorchBenchmark.UseThreads(settings.Threads);   // --no-libtorch runs without TorchSharp's native shim
         var python = settings.PyTorchScript is string script && PyTorchScriptPeer.TorchAvailable() ? new PyTorchScriptPeer(script, settings.Threads) : null;
         Console.WriteLine(python is null
             ? "PyTorch 1.13 script peer: not available (needs /usr/bin/python3 with torch and shared/bench/torch_llama.py)."
             : $"PyTorch 1.13 script peer: {settings.PyTorchScript}");
         Console.WriteLine(settings.LibTorch ? $"LibTorch peer: TorchSharp, LibTorch 2.10 CPU, in this process" : "LibTorch peer: skipped");
         Console.WriteLine($"Groups: {string.Join(", ", CompareGroups.All.Where(settings.Groups.Contains))}.");
-        Console.WriteLine($"{settings.Threads} threads, {settings.Steps} timed steps, {settings.AttentionRuns} timed attention calls, "
+        Console.WriteLine($"{settings.Threads} threads, {settings.Rounds} interleaved rounds of {settings.Steps} timed steps, {settings.AttentionRuns} timed attention calls, "
             + $"{settings.DecodeRuns} timed decoding runs, FMA peak: {settings.FmaThreads} threads × {settings.FmaIterations} iterations ({FmaPeak.PathName}).");
 
         var rows = new CompareRun(settings, python, cancellationToken).Measure();

@@ -39,7 +39,7 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
         return _rows;
     }
 
-    /// <summary>Mean seconds of one train step and our managed bytes allocated per step (NaN on LibTorch).</summary>
+    /// <summary>Seconds of one train step (median of round means) and our managed bytes allocated per step (NaN on LibTorch).</summary>
     private sealed record StepTime(double Seconds, double AllocatedBytes);
 
     private void Train()
@@ -101,14 +101,36 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
         return python;
     }
 
-    /// <summary>A train step's time, measured once per preset, objective and engine (after <see cref="Warmup.Step"/>, the mean of --steps).</summary>
+    /// <summary>
+    /// A train step's time. The first request for a preset measures every objective on every engine of the run together,
+    /// in <see cref="CompareSettings.Rounds"/> interleaved rounds of --steps steps (<see cref="InterleavedRounds"/>), so
+    /// that our step and LibTorch's see the same minutes of the machine; each is the median of its round means.
+    /// </summary>
     private StepTime Step(TrainStepWorkload.Preset preset, string objective, BenchmarkEngine engine)
     {
-        if (_steps.TryGetValue((preset, objective, engine), out var known)) return known;
-        var measured = engine == BenchmarkEngine.Native
-            ? new StepTime(OurBenchmark.TrainStepSeconds(preset, objective, settings.Steps, out _, out double bytes), bytes)
-            : new StepTime(LibTorchBenchmark.TrainStepSeconds(preset, objective, settings.Steps), double.NaN);
-        return _steps[(preset, objective, engine)] = measured;
+        if (!_steps.ContainsKey((preset, objective, engine))) MeasureSteps(preset);
+        return _steps[(preset, objective, engine)];
+    }
+
+    private static readonly string[] StepObjectives = ["ntp", "bico"];
+
+    private void MeasureSteps(TrainStepWorkload.Preset preset)
+    {
+        BenchmarkEngine[] engines = settings.LibTorch ? [BenchmarkEngine.Native, BenchmarkEngine.LibTorch] : [BenchmarkEngine.Native];
+        var keys = StepObjectives.SelectMany(objective => engines.Select(engine => (preset, objective, engine))).ToArray();
+        var workloads = new List<TrainStepWorkload>();
+        try
+        {
+            foreach (var key in keys) workloads.Add(new TrainStepWorkload(key.preset, key.objective, key.engine));
+            var subjects = keys.Select((key, i) => new InterleavedRounds.Subject($"{Name(preset)} {key.objective} {key.engine}", () => workloads[i].Step())).ToArray();
+            var results = InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
+            for (int i = 0; i < keys.Length; i++)
+                _steps[keys[i]] = new StepTime(results[i].MedianSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
+        }
+        finally
+        {
+            foreach (var workload in workloads) workload.Dispose();
+        }
     }
 
     /// <summary>The expected step time of the BICO recipe, which flips a fair coin per batch: the mean of an NTP and a BICO step.</summary>
