@@ -27,9 +27,8 @@ public static unsafe partial class Sgemm
         if (k == 0 || n == 0) return packed;
         fixed (float* pb = b)
         {
-            float* dst = packed.Panels;
-            for (int j0 = 0; j0 < n; j0 += nr, dst += (nint)k * nr)
-                PackBPanel(nr, transposeB, pb, ldb, j0, Math.Min(nr, n - j0), k, dst);
+            for (int j0 = 0; j0 < n; j0 += PackGroup * nr)
+                PackBPanels(nr, transposeB, pb, ldb, j0, Math.Min(PackGroup * nr, n - j0), k, packed.Panels + (nint)(j0 / nr) * k * nr);
         }
         return packed;
     }

@@ -253,7 +253,7 @@ public static unsafe partial class Sgemm
         public nint PanelStride;
 
         // Work claiming (reset per chunk); a prepacked B starts with every panel done.
-        public int NextPanel, DonePanels, NextTile;
+        public int NextPackGroup, DonePanels, NextTile;
 
         public bool InUse;
         public readonly Action<int> Worker;
@@ -512,7 +512,7 @@ public static unsafe partial class Sgemm
         job.Cols = cols;
         job.Panels = (cols + nr - 1) / nr;
         job.PanelStride = panelStride;
-        job.NextPanel = job.DonePanels = packed ? job.Panels : 0;
+        job.NextPackGroup = job.DonePanels = packed ? job.Panels : 0;
     }
 
     /// <summary>Plans the tiles of the current chunk and runs the workers over them (B packed or being packed).</summary>
@@ -583,15 +583,15 @@ public static unsafe partial class Sgemm
     [SkipLocalsInit]
     private static void Work<TK>(Job job) where TK : struct, IMicroKernel
     {
-        int k = job.K, panels = job.Panels;
+        int k = job.K, panels = job.Panels, groups = (panels + PackGroup - 1) / PackGroup;
         while (true)
         {
-            int jp = Interlocked.Increment(ref job.NextPanel) - 1;
-            if (jp >= panels) break;
-            int col = jp * TK.NR;
-            PackBPanel(TK.NR, job.TransB, job.B, job.Ldb, job.J0 + col, Math.Min(TK.NR, job.Cols - col), k,
+            int g = Interlocked.Increment(ref job.NextPackGroup) - 1;
+            if (g >= groups) break;
+            int jp = g * PackGroup, count = Math.Min(PackGroup, panels - jp), col = jp * TK.NR;
+            PackBPanels(TK.NR, job.TransB, job.B, job.Ldb, job.J0 + col, Math.Min(count * TK.NR, job.Cols - col), k,
                 job.PackedB + (nint)jp * k * TK.NR);
-            Interlocked.Increment(ref job.DonePanels);
+            Interlocked.Add(ref job.DonePanels, count);
         }
         if (Volatile.Read(ref job.DonePanels) < panels)
         {
@@ -731,6 +731,44 @@ public static unsafe partial class Sgemm
                     for (int pp = p; pp < kc; pp++) dst[pp * mr + r] = 0f;
             }
         }
+    }
+
+    /// <summary>B panels a packing worker claims at a time (see <see cref="PackBPanels"/>).</summary>
+    private const int PackGroup = 8;
+
+    /// <summary>
+    /// Packs the consecutive panels of op(B) that cover columns [j0, j0 + cols) (the last one partly, zero-padded),
+    /// panel q at <c>dst + q·k·NR</c>, each as <see cref="PackBPanel"/> packs it. When B is stored k×n, whole panels are
+    /// packed a row of B at a time across all of them, so each row is read as one contiguous run (up to NR × panels
+    /// floats) instead of NR floats per page-sized stride: packing a 1024 × 1024 B a panel at a time ran at about a
+    /// quarter of memcpy's rate on one thread of an AVX-512 machine, and a group of eight panels at a time at about half.
+    /// </summary>
+    private static void PackBPanels(int nr, bool transB, float* b, int ldb, int j0, int cols, int k, float* dst)
+    {
+        int whole = cols / nr;
+        nint panelStride = (nint)k * nr;
+        int q = 0;
+        if (!transB && whole > 1 && (nr == 32 || nr == 16) && Vector256.IsHardwareAccelerated)
+        {
+            float* src = b + j0;
+            for (int p = 0; p < k; p++)
+            {
+                float* s = src + (nint)p * ldb, o = dst + (nint)p * nr;
+                for (int w = 0; w < whole; w++, s += nr, o += panelStride)
+                {
+                    Vector256.Store(Vector256.Load(s), o);
+                    Vector256.Store(Vector256.Load(s + 8), o + 8);
+                    if (nr == 32)
+                    {
+                        Vector256.Store(Vector256.Load(s + 16), o + 16);
+                        Vector256.Store(Vector256.Load(s + 24), o + 24);
+                    }
+                }
+            }
+            q = whole;
+        }
+        for (; q * nr < cols; q++)
+            PackBPanel(nr, transB, b, ldb, j0 + q * nr, Math.Min(nr, cols - q * nr), k, dst + q * panelStride);
     }
 
     /// <summary>
