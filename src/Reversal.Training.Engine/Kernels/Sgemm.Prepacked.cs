@@ -27,8 +27,7 @@ public static unsafe partial class Sgemm
         if (k == 0 || n == 0) return packed;
         fixed (float* pb = b)
         {
-            for (int j0 = 0; j0 < n; j0 += PackGroup * nr)
-                PackBPanels(nr, transposeB, pb, ldb, j0, Math.Min(PackGroup * nr, n - j0), k, packed.Panels + (nint)(j0 / nr) * k * nr);
+            PackBRows(nr, transposeB, pb, ldb, 0, n, 0, k, packed.Panels, (nint)k * nr);
         }
         return packed;
     }

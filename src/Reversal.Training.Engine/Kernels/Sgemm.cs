@@ -36,7 +36,7 @@ namespace Reversal.Training.Engine.Kernels;
 /// </para>
 /// <para>
 /// Threading: problems of at least 2²⁰ multiply-adds run on up to
-/// <c>min(<see cref="Compute.CurrentMaxThreads"/>, processor count)</c> workers, which pack B panels and then claim tiles of
+/// <c>min(<see cref="Compute.CurrentMaxThreads"/>, processor count)</c> workers, which pack B (ranges of its k rows across all panels) and then claim tiles of
 /// <c>C</c> dynamically; smaller problems run on the calling thread without any parallel machinery. The packed B
 /// comes from <see cref="ArrayPool{T}.Shared"/> (or the stack when small) and the A micro-panels live on each
 /// worker's stack, so a single-threaded call allocates nothing on the managed heap in steady state (the parallel
@@ -252,8 +252,11 @@ public static unsafe partial class Sgemm
         // full depth times NR for a prepacked B used to a smaller depth).
         public nint PanelStride;
 
-        // Work claiming (reset per chunk); a prepacked B starts with every panel done.
-        public int NextPackGroup, DonePanels, NextTile;
+        // Packing B: the chunk's k rows in PackUnits ranges of PackRows rows, each across every panel.
+        public int PackRows, PackUnits;
+
+        // Work claiming (reset per chunk); a prepacked B starts with every range packed.
+        public int NextPackUnit, DonePackUnits, NextTile;
 
         public bool InUse;
         public readonly Action<int> Worker;
@@ -487,7 +490,7 @@ public static unsafe partial class Sgemm
         job.PackedB = packedB;
         for (int j0 = 0; j0 < job.N; j0 += chunkCols)
         {
-            StartChunk(job, j0, Math.Min(chunkCols, job.N - j0), nr, (nint)job.K * nr, packed: false);
+            StartChunk(job, j0, Math.Min(chunkCols, job.N - j0), nr, (nint)job.K * nr, packed: false, threads);
             RunTiles(job, mr, nr, threads);
         }
     }
@@ -504,15 +507,19 @@ public static unsafe partial class Sgemm
 
     /// <summary>
     /// Makes columns [j0, j0 + cols) of C the job's current chunk, its B panels <paramref name="panelStride"/> floats
-    /// apart; a <paramref name="packed"/> B (prepacked) starts with every panel done, otherwise the workers pack them.
+    /// apart; a <paramref name="packed"/> B (prepacked) starts with every panel done, otherwise the workers pack them,
+    /// in ranges of k rows across all panels: about four ranges per worker (at least 16 rows each), so a narrow B (a
+    /// few panels, as in a weight gradient with k = the batch's tokens) is packed by every worker, not one.
     /// </summary>
-    private static void StartChunk(Job job, int j0, int cols, int nr, nint panelStride, bool packed)
+    private static void StartChunk(Job job, int j0, int cols, int nr, nint panelStride, bool packed, int threads = 1)
     {
         job.J0 = j0;
         job.Cols = cols;
         job.Panels = (cols + nr - 1) / nr;
         job.PanelStride = panelStride;
-        job.NextPackGroup = job.DonePanels = packed ? job.Panels : 0;
+        job.PackRows = Math.Max(16, RoundUp((job.K + 4 * threads - 1) / (4 * threads), 8));
+        job.PackUnits = packed ? 0 : (job.K + job.PackRows - 1) / job.PackRows;
+        job.NextPackUnit = job.DonePackUnits = 0;
     }
 
     /// <summary>Plans the tiles of the current chunk and runs the workers over them (B packed or being packed).</summary>
@@ -576,28 +583,27 @@ public static unsafe partial class Sgemm
     private static float* Align64(float* p) => (float*)(((nuint)p + 63) & ~(nuint)63);
 
     /// <summary>
-    /// One worker: claims and packs B panels of the chunk, waits until every panel is packed, then claims tiles of C
+    /// One worker: claims and packs ranges of the chunk's B rows, waits until all of B is packed, then claims tiles of C
     /// until none remain. Claiming is dynamic, but each tile's arithmetic is fixed, so results do not depend on
     /// which worker computes what.
     /// </summary>
     [SkipLocalsInit]
     private static void Work<TK>(Job job) where TK : struct, IMicroKernel
     {
-        int k = job.K, panels = job.Panels, groups = (panels + PackGroup - 1) / PackGroup;
+        int k = job.K, units = job.PackUnits;
         while (true)
         {
-            int g = Interlocked.Increment(ref job.NextPackGroup) - 1;
-            if (g >= groups) break;
-            int jp = g * PackGroup, count = Math.Min(PackGroup, panels - jp), col = jp * TK.NR;
-            PackBPanels(TK.NR, job.TransB, job.B, job.Ldb, job.J0 + col, Math.Min(count * TK.NR, job.Cols - col), k,
-                job.PackedB + (nint)jp * k * TK.NR);
-            Interlocked.Add(ref job.DonePanels, count);
+            int u = Interlocked.Increment(ref job.NextPackUnit) - 1;
+            if (u >= units) break;
+            int p0 = u * job.PackRows;
+            PackBRows(TK.NR, job.TransB, job.B, job.Ldb, job.J0, job.Cols, p0, Math.Min(job.PackRows, k - p0), job.PackedB, job.PanelStride);
+            Interlocked.Increment(ref job.DonePackUnits);
         }
-        if (Volatile.Read(ref job.DonePanels) < panels)
+        if (Volatile.Read(ref job.DonePackUnits) < units)
         {
-            // Only other workers' in-flight panels remain: spin briefly (never sleep) until they land.
+            // Only other workers' in-flight ranges remain: spin briefly (never sleep) until they land.
             var spin = new SpinWait();
-            while (Volatile.Read(ref job.DonePanels) < panels) spin.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref job.DonePackUnits) < units) spin.SpinOnce(sleep1Threshold: -1);
         }
 
         int tiles = job.TilesM * job.TilesN;
@@ -733,42 +739,46 @@ public static unsafe partial class Sgemm
         }
     }
 
-    /// <summary>B panels a packing worker claims at a time (see <see cref="PackBPanels"/>).</summary>
-    private const int PackGroup = 8;
+    /// <summary>Panels a row of B stored k×n is copied into at a time by <see cref="PackBRows"/> (eight: 1 KB of the row).</summary>
+    private const int RowPanels = 8;
 
     /// <summary>
-    /// Packs the consecutive panels of op(B) that cover columns [j0, j0 + cols) (the last one partly, zero-padded),
-    /// panel q at <c>dst + q·k·NR</c>, each as <see cref="PackBPanel"/> packs it. When B is stored k×n, whole panels are
-    /// packed a row of B at a time across all of them, so each row is read as one contiguous run (up to NR × panels
-    /// floats) instead of NR floats per page-sized stride: packing a 1024 × 1024 B a panel at a time ran at about a
-    /// quarter of memcpy's rate on one thread of an AVX-512 machine, and a group of eight panels at a time at about half.
+    /// Packs rows [p0, p0 + rows) of op(B) into every panel of columns [j0, j0 + cols) (the last panel partly,
+    /// zero-padded): <c>dst[q·panelStride + p·NR + j] = op(B)[p, j0 + q·NR + j]</c>, as <see cref="PackBPanel"/> packs a
+    /// whole panel. When B is stored k×n, eight panels at a time take a row of B as one contiguous run of up to 256
+    /// floats, instead of NR floats per row-sized stride: packing a 1024 × 1024 B a panel at a time ran at about a
+    /// quarter of memcpy's rate on one thread of an AVX-512 machine, eight panels at a time at about half. Workers
+    /// share out ranges of rows, so every worker packs even when B has only a few panels.
     /// </summary>
-    private static void PackBPanels(int nr, bool transB, float* b, int ldb, int j0, int cols, int k, float* dst)
+    private static void PackBRows(int nr, bool transB, float* b, int ldb, int j0, int cols, int p0, int rows, float* dst, nint panelStride)
     {
-        int whole = cols / nr;
-        nint panelStride = (nint)k * nr;
-        int q = 0;
-        if (!transB && whole > 1 && (nr == 32 || nr == 16) && Vector256.IsHardwareAccelerated)
+        float* src = transB ? b + p0 : b + (nint)p0 * ldb;
+        dst += (nint)p0 * nr;
+        int whole = cols / nr, q = 0;
+        if (!transB && (nr == 32 || nr == 16) && Vector256.IsHardwareAccelerated)
         {
-            float* src = b + j0;
-            for (int p = 0; p < k; p++)
+            for (; q < whole; q += RowPanels)
             {
-                float* s = src + (nint)p * ldb, o = dst + (nint)p * nr;
-                for (int w = 0; w < whole; w++, s += nr, o += panelStride)
+                int count = Math.Min(RowPanels, whole - q);
+                for (int p = 0; p < rows; p++)
                 {
-                    Vector256.Store(Vector256.Load(s), o);
-                    Vector256.Store(Vector256.Load(s + 8), o + 8);
-                    if (nr == 32)
+                    float* s = src + (nint)p * ldb + j0 + q * nr, o = dst + q * panelStride + p * nr;
+                    for (int w = 0; w < count; w++, s += nr, o += panelStride)
                     {
-                        Vector256.Store(Vector256.Load(s + 16), o + 16);
-                        Vector256.Store(Vector256.Load(s + 24), o + 24);
+                        Vector256.Store(Vector256.Load(s), o);
+                        Vector256.Store(Vector256.Load(s + 8), o + 8);
+                        if (nr == 32)
+                        {
+                            Vector256.Store(Vector256.Load(s + 16), o + 16);
+                            Vector256.Store(Vector256.Load(s + 24), o + 24);
+                        }
                     }
                 }
             }
             q = whole;
         }
         for (; q * nr < cols; q++)
-            PackBPanel(nr, transB, b, ldb, j0 + q * nr, Math.Min(nr, cols - q * nr), k, dst + q * panelStride);
+            PackBPanel(nr, transB, src, ldb, j0 + q * nr, Math.Min(nr, cols - q * nr), rows, dst + q * panelStride);
     }
 
     /// <summary>
