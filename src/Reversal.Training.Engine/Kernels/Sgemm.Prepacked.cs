@@ -99,7 +99,7 @@ public static unsafe partial class Sgemm
             Describe(job, kind, transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate);
             // Panels are Depth × NR each: a column window starts at its first panel, a depth window at its row in every panel.
             job.PackedB = b.Panels + (nint)(columnOffset / nr) * b.Depth * nr + (nint)depthOffset * nr;
-            StartChunk(job, 0, n, nr, (nint)b.Depth * nr, packed: true);
+            StartChunk(job, 0, n, (nint)b.Depth * nr, packed: true);
             RunTiles(job, mr, nr, ThreadsFor(m, n, k));
         }
         finally

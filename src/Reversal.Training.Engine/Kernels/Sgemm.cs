@@ -246,7 +246,7 @@ public static unsafe partial class Sgemm
         public int J0, Cols;
 
         // Tiling of the chunk: TilesM × TilesN tiles of Mc rows × Nc columns (Mc multiple of MR, Nc of NR).
-        public int Mc, Nc, TilesM, TilesN, Panels;
+        public int Mc, Nc, TilesM, TilesN;
 
         // Floats between consecutive NR-column panels of PackedB (k·NR when packed by this call; the packed matrix's
         // full depth times NR for a prepacked B used to a smaller depth).
@@ -490,7 +490,7 @@ public static unsafe partial class Sgemm
         job.PackedB = packedB;
         for (int j0 = 0; j0 < job.N; j0 += chunkCols)
         {
-            StartChunk(job, j0, Math.Min(chunkCols, job.N - j0), nr, (nint)job.K * nr, packed: false, threads);
+            StartChunk(job, j0, Math.Min(chunkCols, job.N - j0), (nint)job.K * nr, packed: false, threads);
             RunTiles(job, mr, nr, threads);
         }
     }
@@ -511,13 +511,12 @@ public static unsafe partial class Sgemm
     /// in ranges of k rows across all panels: about four ranges per worker (at least 16 rows each), so a narrow B (a
     /// few panels, as in a weight gradient with k = the batch's tokens) is packed by every worker, not one.
     /// </summary>
-    private static void StartChunk(Job job, int j0, int cols, int nr, nint panelStride, bool packed, int threads = 1)
+    private static void StartChunk(Job job, int j0, int cols, nint panelStride, bool packed, int threads = 1)
     {
         job.J0 = j0;
         job.Cols = cols;
-        job.Panels = (cols + nr - 1) / nr;
         job.PanelStride = panelStride;
-        job.PackRows = Math.Max(16, RoundUp((job.K + 4 * threads - 1) / (4 * threads), 8));
+        job.PackRows = packed ? 0 : Math.Max(16, RoundUp((job.K + 4 * threads - 1) / (4 * threads), 8));
         job.PackUnits = packed ? 0 : (job.K + job.PackRows - 1) / job.PackRows;
         job.NextPackUnit = job.DonePackUnits = 0;
     }
@@ -789,36 +788,17 @@ public static unsafe partial class Sgemm
     {
         if (!transB)
         {
-            // op(B)[p, j] = b[p·ldb + j]: each p contributes NR consecutive floats.
+            // op(B)[p, j] = b[p·ldb + j]: each p contributes NR consecutive floats. Full 16- and 32-wide panels are
+            // copied with vectors, a row at a time across several panels, by PackBRows; this serves edge panels,
+            // the scalar kernel and the few-rows path's edge slices.
             float* src = b + j0;
-            if (cols == nr && nr == 32 && Vector512.IsHardwareAccelerated)
+            for (int p = 0; p < k; p++)
             {
-                for (int p = 0; p < k; p++)
-                {
-                    float* s = src + (nint)p * ldb;
-                    Vector512.Store(Vector512.Load(s), dst + p * 32);
-                    Vector512.Store(Vector512.Load(s + 16), dst + p * 32 + 16);
-                }
-            }
-            else if (cols == nr && nr == 16 && Vector256.IsHardwareAccelerated)
-            {
-                for (int p = 0; p < k; p++)
-                {
-                    float* s = src + (nint)p * ldb;
-                    Vector256.Store(Vector256.Load(s), dst + p * 16);
-                    Vector256.Store(Vector256.Load(s + 8), dst + p * 16 + 8);
-                }
-            }
-            else
-            {
-                for (int p = 0; p < k; p++)
-                {
-                    float* s = src + (nint)p * ldb;
-                    float* o = dst + (nint)p * nr;
-                    int j = 0;
-                    for (; j < cols; j++) o[j] = s[j];
-                    for (; j < nr; j++) o[j] = 0f;
-                }
+                float* s = src + (nint)p * ldb;
+                float* o = dst + (nint)p * nr;
+                int j = 0;
+                for (; j < cols; j++) o[j] = s[j];
+                for (; j < nr; j++) o[j] = 0f;
             }
         }
         else
