@@ -87,20 +87,36 @@ public static unsafe partial class Sgemm
         float* c, int ldc, bool accumulate)
     {
         KernelKind kind = b.Kernel;
-        var (mr, nr) = TileOf(kind);
         if (m <= FewRows && !transA && kind != KernelKind.Scalar)
         {
             RunFewRowsPacked(m, n, k, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate, ThreadsFor(m, n, k));
             return;
         }
+        int parts = DepthParts(transA, m, n, k);
+        if (parts > 1)
+        {
+            // The same parts as Multiply's, each a depth window of the packed matrix: the bits still match.
+            nint pa = (nint)a;
+            RunInDepthParts(m, n, k, parts, c, ldc, accumulate, ThreadsFor(m, n, k), (p0, depth, cPart, ldcPart, acc, partThreads) =>
+                RunPackedWhole(transA, m, n, depth, (float*)pa + (nint)p0 * lda, lda, b, depthOffset + p0, columnOffset, cPart, ldcPart, acc, partThreads));
+            return;
+        }
+        RunPackedWhole(transA, m, n, k, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate, ThreadsFor(m, n, k));
+    }
+
+    /// <summary>The packed path over a prepacked B's window of depth <paramref name="k"/> on up to <paramref name="threads"/> workers.</summary>
+    private static void RunPackedWhole(bool transA, int m, int n, int k, float* a, int lda, PackedB b, int depthOffset, int columnOffset,
+        float* c, int ldc, bool accumulate, int threads)
+    {
+        var (mr, nr) = TileOf(b.Kernel);
         Job job = RentJob();
         try
         {
-            Describe(job, kind, transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate);
+            Describe(job, b.Kernel, transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate);
             // Panels are Depth × NR each: a column window starts at its first panel, a depth window at its row in every panel.
             job.PackedB = b.Panels + (nint)(columnOffset / nr) * b.Depth * nr + (nint)depthOffset * nr;
             StartChunk(job, 0, n, (nint)b.Depth * nr, packed: true);
-            RunTiles(job, mr, nr, ThreadsFor(m, n, k));
+            RunTiles(job, mr, nr, threads);
         }
         finally
         {

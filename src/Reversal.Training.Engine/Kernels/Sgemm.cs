@@ -28,11 +28,15 @@ namespace Reversal.Training.Engine.Kernels;
 /// <para>
 /// Numerics and determinism: every element is computed as one fused-multiply-add chain in ascending k order,
 /// <c>c = fma(a[i,k−1], b[k−1,j], … fma(a[i,0], b[0,j], c₀))</c>, with <c>c₀ = C[i,j]</c> when accumulating and
-/// <c>0</c> otherwise (between k blocks the running value is stored to <c>C</c> and reloaded, which is exact). The
-/// k reduction is never split across threads; threads only share out disjoint tiles of <c>C</c>. The result is
-/// therefore bit-identical for every <see cref="Compute.CurrentMaxThreads"/> value, independent of the internal block and
-/// tile sizes, and the same for the Vector512, Vector256 and scalar kernels on FMA hardware (without hardware FMA the
-/// scalar kernel multiplies then adds).
+/// <c>0</c> otherwise (between k blocks the running value is stored to <c>C</c> and reloaded, which is exact).
+/// One exception, split-K: a product with <c>op(A) = Aᵀ</c> and <c>k ≥ 1024</c> (a weight gradient <c>dW = dyᵀ·x</c>,
+/// whose depth is the batch's tokens) is cut into <c>min(8, k / 512)</c> ranges of k (fewer when their scratch would
+/// pass 64 MiB), each range <c>⌈k / parts⌉</c> rounded up to 8 deep but the last; range 0 is the chain above over its
+/// own k, every later range a chain from zero into scratch, and C is then <c>((C₀ + S₁) + S₂) + …</c>. The cuts are a
+/// function of m, n and k alone. Threads share out disjoint tiles of <c>C</c> or whole ranges, never part of a chain, so
+/// the result is bit-identical for every <see cref="Compute.CurrentMaxThreads"/> value, independent of the internal
+/// block and tile sizes, and the same for the Vector512, Vector256 and scalar kernels on FMA hardware (without hardware
+/// FMA the scalar kernel multiplies then adds).
 /// </para>
 /// <para>
 /// Threading: problems of at least 2²⁰ multiply-adds run on up to
@@ -40,7 +44,8 @@ namespace Reversal.Training.Engine.Kernels;
 /// <c>C</c> dynamically; smaller problems run on the calling thread without any parallel machinery. The packed B
 /// comes from <see cref="ArrayPool{T}.Shared"/> (or the stack when small) and the A micro-panels live on each
 /// worker's stack, so a single-threaded call allocates nothing on the managed heap in steady state (the parallel
-/// path allocates only the small region object of <see cref="Compute"/>'s helper threads).
+/// path allocates only the small region object of <see cref="Compute"/>'s helper threads, a split-K product also its
+/// part delegate; its scratch comes from the pool).
 /// </para>
 /// </remarks>
 public static unsafe partial class Sgemm
@@ -157,9 +162,11 @@ public static unsafe partial class Sgemm
     /// </para>
     /// <para>
     /// Each element is one fused-multiply-add chain over k in ascending order, starting from <c>C[i,j]</c>
-    /// (accumulate) or zero. Work is split over disjoint tiles of C only, never over k, so the result is bit-identical
-    /// for any <see cref="Compute.CurrentMaxThreads"/>. The call may use up to <see cref="Compute.CurrentMaxThreads"/> threads and
-    /// may be invoked concurrently from different threads on disjoint outputs.
+    /// (accumulate) or zero; except that an Aᵀ·B product (<paramref name="transposeA"/>, the weight-gradient form) with
+    /// <c>k ≥ 1024</c> is cut into up to 8 ranges of k, one chain each, added to C in order (see the class remarks).
+    /// Where the cuts fall depends on the shape alone and threads only share out tiles or whole ranges, so the result is
+    /// bit-identical for any <see cref="Compute.CurrentMaxThreads"/>. The call may use up to
+    /// <see cref="Compute.CurrentMaxThreads"/> threads and may be invoked concurrently from different threads on disjoint outputs.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative or a leading dimension is smaller than the stored row length.</exception>
@@ -279,13 +286,30 @@ public static unsafe partial class Sgemm
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         KernelKind kind = s_kernel;
-        var (mr, nr) = TileOf(kind);
         int threads = ThreadsFor(m, n, k);
         if (m <= FewRows && !transA && kind != KernelKind.Scalar)
         {
             RunFewRows(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
             return;
         }
+        int parts = DepthParts(transA, m, n, k);
+        if (parts > 1)
+        {
+            nint pa = (nint)a, pb = (nint)b;
+            RunInDepthParts(m, n, k, parts, c, ldc, accumulate, threads, (p0, depth, cPart, ldcPart, acc, partThreads) =>
+                RunWhole(kind, transA, transB, m, n, depth, (float*)pa + (nint)p0 * lda, lda,
+                    transB ? (float*)pb + p0 : (float*)pb + (nint)p0 * ldb, ldb, cPart, ldcPart, acc, partThreads));
+            return;
+        }
+        RunWhole(kind, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
+    }
+
+    /// <summary>The packed path over the whole depth of one product on up to <paramref name="threads"/> workers.</summary>
+    [SkipLocalsInit]
+    private static void RunWhole(KernelKind kind, bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+    {
+        var (mr, nr) = TileOf(kind);
 
         // Column chunks bound the packed-B buffer; each chunk is a full pass (pack B, then all its tiles).
         int chunkCols = (int)Math.Min(RoundUp(n, nr), Math.Max(nr, MaxPackedB / k / nr * nr));

@@ -5,8 +5,9 @@ namespace Reversal.Training.Engine.Runtime;
 /// (<see cref="UseThreads"/>) so that trainers running at the same time can each have their own.
 /// </summary>
 /// <remarks>
-/// <para>Every kernel partitions work over independent outputs only (never splits a reduction across threads),
-/// so results are bit-identical for any thread count — and therefore for any mix of concurrent trainers.</para>
+/// <para>Every kernel partitions work over independent outputs only (never splits a reduction across threads; where
+/// SGEMM cuts a deep weight-gradient product into ranges of k, the cuts depend on the shape alone), so results are
+/// bit-identical for any thread count — and therefore for any mix of concurrent trainers.</para>
 /// <para>Thread safety: every member may be called from any thread. <see cref="UseThreads"/> scopes follow the
 /// logical flow (an <see cref="AsyncLocal{T}"/>): they cross <c>await</c>s and reach tasks started inside them, and do
 /// not affect other threads or flows.</para>

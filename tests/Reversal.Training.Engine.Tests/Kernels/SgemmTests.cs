@@ -129,7 +129,8 @@ public partial class SgemmTests
 
     /// <summary>
     /// The documented numerics: each element is one fused multiply-add chain in ascending k starting from C (when
-    /// accumulating) or zero, whatever the blocking, tiling and micro-kernel. Checked bit for bit on FMA hardware,
+    /// accumulating) or zero, whatever the blocking, tiling and micro-kernel (below the split-K depth of Aᵀ products,
+    /// see SgemmTests.DepthParts). Checked bit for bit on FMA hardware,
     /// across several k blocks, for every supported kernel, single-threaded and on the parallel path (whose tile grid
     /// differs).
     /// </summary>
