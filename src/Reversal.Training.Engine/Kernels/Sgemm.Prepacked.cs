@@ -93,15 +93,20 @@ public static unsafe partial class Sgemm
             return;
         }
         int parts = DepthParts(transA, m, n, k);
-        if (parts > 1)
-        {
-            // The same parts as Multiply's, each a depth window of the packed matrix: the bits still match.
-            nint pa = (nint)a;
-            RunInDepthParts(m, n, k, parts, c, ldc, accumulate, ThreadsFor(m, n, k), (p0, depth, cPart, ldcPart, acc, partThreads) =>
-                RunPackedWhole(transA, m, n, depth, (float*)pa + (nint)p0 * lda, lda, b, depthOffset + p0, columnOffset, cPart, ldcPart, acc, partThreads));
-            return;
-        }
-        RunPackedWhole(transA, m, n, k, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate, ThreadsFor(m, n, k));
+        if (parts > 1) RunPackedCut(m, n, k, parts, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate);
+        else RunPackedWhole(transA, m, n, k, a, lda, b, depthOffset, columnOffset, c, ldc, accumulate, ThreadsFor(m, n, k));
+    }
+
+    /// <summary>
+    /// An Aᵀ product over a prepacked B in the same ranges of k as <see cref="Multiply"/>'s, each a depth window of the
+    /// packed matrix, so the bits still match; a method of its own so that only these calls allocate the parts' closure.
+    /// </summary>
+    private static void RunPackedCut(int m, int n, int k, int parts, float* a, int lda, PackedB b, int depthOffset, int columnOffset,
+        float* c, int ldc, bool accumulate)
+    {
+        nint pa = (nint)a;
+        RunInDepthParts(m, n, k, parts, c, ldc, accumulate, ThreadsFor(m, n, k), (p0, depth, cPart, ldcPart, acc, partThreads) =>
+            RunPackedWhole(true, m, n, depth, (float*)pa + (nint)p0 * lda, lda, b, depthOffset + p0, columnOffset, cPart, ldcPart, acc, partThreads));
     }
 
     /// <summary>The packed path over a prepacked B's window of depth <paramref name="k"/> on up to <paramref name="threads"/> workers.</summary>

@@ -293,15 +293,19 @@ public static unsafe partial class Sgemm
             return;
         }
         int parts = DepthParts(transA, m, n, k);
-        if (parts > 1)
-        {
-            nint pa = (nint)a, pb = (nint)b;
-            RunInDepthParts(m, n, k, parts, c, ldc, accumulate, threads, (p0, depth, cPart, ldcPart, acc, partThreads) =>
-                RunWhole(kind, transA, transB, m, n, depth, (float*)pa + (nint)p0 * lda, lda,
-                    transB ? (float*)pb + p0 : (float*)pb + (nint)p0 * ldb, ldb, cPart, ldcPart, acc, partThreads));
-            return;
-        }
-        RunWhole(kind, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
+        if (parts > 1) RunCut(kind, transB, m, n, k, parts, a, lda, b, ldb, c, ldc, accumulate, threads);
+        else RunWhole(kind, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
+    }
+
+    /// <summary>An Aᵀ·op(B) product in <paramref name="parts"/> ranges of k (<see cref="RunInDepthParts"/>); a method of its
+    /// own so that only these calls allocate the parts' closure.</summary>
+    private static void RunCut(KernelKind kind, bool transB, int m, int n, int k, int parts,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+    {
+        nint pa = (nint)a, pb = (nint)b;
+        RunInDepthParts(m, n, k, parts, c, ldc, accumulate, threads, (p0, depth, cPart, ldcPart, acc, partThreads) =>
+            RunWhole(kind, true, transB, m, n, depth, (float*)pa + (nint)p0 * lda, lda,
+                transB ? (float*)pb + p0 : (float*)pb + (nint)p0 * ldb, ldb, cPart, ldcPart, acc, partThreads));
     }
 
     /// <summary>The packed path over the whole depth of one product on up to <paramref name="threads"/> workers.</summary>
