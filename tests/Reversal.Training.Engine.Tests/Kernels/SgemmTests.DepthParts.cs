@@ -94,6 +94,50 @@ public partial class SgemmTests
         }
     }
 
+    /// <summary>
+    /// The documented steady state: a single-threaded call that is not cut allocates nothing on the managed heap, on
+    /// either entry point (attention makes thousands of such calls a step; a closure for the cut path once made each of
+    /// them allocate), and a cut one only its small part delegate (its scratch comes from the pool).
+    /// </summary>
+    [Test, NonParallelizable]
+    public void SingleThreadedCalls_AllocateNothing_AndCutOnesOnlyTheirDelegate()
+    {
+        int saved = Compute.MaxThreads;
+        try
+        {
+            Compute.MaxThreads = 1;
+            var (a, lda, b, ldb) = MakeOperands(false, true, 40, 70, 64, pad: 1, seed: 1);
+            var (at, ldat, _, _) = MakeOperands(true, false, 40, 70, 64, pad: 1, seed: 2);
+            var c = new float[40 * 70];
+            using var packed = Sgemm.PackB(true, 64, 70, b, ldb);
+            var (deep, ldDeep, deepB, ldDeepB) = MakeOperands(true, false, 16, 16, 2048, pad: 0, seed: 3);
+            var small = new float[16 * 16];
+            void Calls()
+            {
+                Sgemm.Multiply(false, true, 40, 70, 64, a, lda, b, ldb, c, 70);
+                Sgemm.Multiply(true, true, 40, 70, 64, at, ldat, b, ldb, c, 70, accumulate: true);
+                Sgemm.MultiplyPacked(false, 40, 70, 64, a, lda, packed, c, 70);
+                Sgemm.MultiplyPacked(true, 40, 70, 64, at, ldat, packed, c, 70, accumulate: true);
+            }
+            for (int i = 0; i < 3; i++) { Calls(); Sgemm.Multiply(true, false, 16, 16, 2048, deep, ldDeep, deepB, ldDeepB, small, 16); }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Calls();
+            long whole = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Sgemm.Multiply(true, false, 16, 16, 2048, deep, ldDeep, deepB, ldDeepB, small, 16);
+            long cut = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Multiple(() =>
+            {
+                Assert.That(whole, Is.Zero, "bytes allocated by 80 single-threaded calls");
+                Assert.That(cut / 20, Is.LessThan(1024), "bytes allocated per cut call (16 × 16 × 2,048, 4 parts)");
+            });
+        }
+        finally
+        {
+            Compute.MaxThreads = saved;
+        }
+    }
+
     /// <summary>Runs <paramref name="body"/> on every kernel this machine has and each thread count, restoring both.</summary>
     private static void ForEveryKernelAndThreadCount(int[] threadCounts, Action<Sgemm.KernelKind, int> body)
     {
