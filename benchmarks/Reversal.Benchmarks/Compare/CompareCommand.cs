@@ -14,7 +14,7 @@ namespace Reversal.Benchmarks.Compare;
 
 /// <summary>
 /// <c>compare --out DIR [--rows train,attention,gemm,limit,long,busy,decode,profile] [--threads 2] [--steps 10] [--rounds 5] [--attention-runs 5]
-/// [--fma-threads N] [--fma-iterations 200000000] [--decode-runs 3] [--peer-script PATH | --no-pytorch] [--no-libtorch]</c>:
+/// [--fma-threads N] [--fma-iterations 200000000] [--decode-runs 7] [--peer-script PATH | --no-pytorch] [--no-libtorch]</c>:
 /// measures this library, LibTorch 2.10 through TorchSharp in the same process, and the PyTorch 1.13 script (when
 /// <c>/usr/bin/python3</c> has torch) on the same shapes in one run, prints the ratios and writes <c>DIR/compare.json</c>.
 /// Attention is measured in a child process per engine so that peak-memory growth is the call's own.
@@ -60,7 +60,7 @@ public static class CompareCommand
         {
             Description = "Loop iterations per thread of one FMA-peak run (12 independent FMAs each; best of 3 runs).", DefaultValueFactory = _ => 200_000_000,
         }.AtLeast(1);
-        var decodeRuns = new Option<int>("--decode-runs") { Description = "Timed decoding runs per measurement (after 1 warm-up; the median counts).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var decodeRuns = new Option<int>("--decode-runs") { Description = "Interleaved rounds of one timed decoding run per engine (after the warm-up; the median counts).", DefaultValueFactory = _ => 7 }.AtLeast(1);
         var peerScript = new Option<string?>("--peer-script") { Description = "Path of torch_llama.py (default: ../shared/bench/torch_llama.py beside the repository)." };
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch 1.13 script peer." };
         var noLibTorch = new Option<bool>("--no-libtorch") { Description = "Skip the LibTorch (TorchSharp) peer." };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Reversal.Benchmarks.Workloads;
 
 namespace Reversal.Benchmarks.Compare;
@@ -10,8 +9,11 @@ internal sealed partial class CompareRun
 
     /// <summary>
     /// <c>torchsharp.decode.{tiny,small}.b{1,32}</c>: new tokens per second over all rows of <see cref="DecodeWorkload"/>
-    /// (16 prompt tokens, 64 new tokens per row, vocabulary 1000, the same seed-0 weights on both engines); the median
-    /// of --decode-runs timed runs after one warm-up run.
+    /// (16 prompt tokens, 64 new tokens per row, vocabulary 1000, the same seed-0 weights on both engines). Both engines
+    /// get the train steps' warm-up (<see cref="Warmup.Step"/>: one warm-up run left our decoding partly on tier-0 code)
+    /// and are timed in --decode-runs interleaved rounds of one run each (<see cref="InterleavedRounds"/>), the median
+    /// counting: timed one engine after the other, a slow minute of this shared machine fell on one side only (the Tiny
+    /// batch-32 ratio measured 2.99× and 1.46× in two runs an hour apart).
     /// </summary>
     private void Decode()
     {
@@ -20,26 +22,14 @@ internal sealed partial class CompareRun
             foreach (int batch in DecodeBatches)
             {
                 Next($"Decoding {Name(preset)} B{batch}");
-                double ours = DecodeTokensPerSecond(preset, batch, BenchmarkEngine.Native);
-                double? torch = settings.LibTorch ? DecodeTokensPerSecond(preset, batch, BenchmarkEngine.LibTorch) : null;
-                _rows.Add(CompareRow.HigherIsBetter(VersusLibTorch($"decode.{Name(preset)}.b{batch}"), ours, torch, "tok/s"));
+                using var ours = new DecodeWorkload(preset, batch, BenchmarkEngine.Native);
+                using var torch = settings.LibTorch ? new DecodeWorkload(preset, batch, BenchmarkEngine.LibTorch) : null;
+                var subjects = new List<InterleavedRounds.Subject> { new($"decode {Name(preset)} B{batch} Native", () => ours.Run()) };
+                if (torch is not null) subjects.Add(new($"decode {Name(preset)} B{batch} LibTorch", () => torch.Run()));
+                var results = InterleavedRounds.Measure(subjects, runs: 1, settings.DecodeRuns, cancellationToken);
+                double? peer = torch is null ? null : torch.NewTokensPerRun / results[1].MedianSeconds;
+                _rows.Add(CompareRow.HigherIsBetter(VersusLibTorch($"decode.{Name(preset)}.b{batch}"), ours.NewTokensPerRun / results[0].MedianSeconds, peer, "tok/s"));
             }
         }
-    }
-
-    private double DecodeTokensPerSecond(TrainStepWorkload.Preset preset, int batch, BenchmarkEngine engine)
-    {
-        using var workload = new DecodeWorkload(preset, batch, engine);
-        workload.Run();
-        var seconds = new double[settings.DecodeRuns];
-        for (int i = 0; i < seconds.Length; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            workload.Run();
-            seconds[i] = clock.Elapsed.TotalSeconds;
-        }
-        Array.Sort(seconds);
-        double median = seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
-        return workload.NewTokensPerRun / median;
     }
 }

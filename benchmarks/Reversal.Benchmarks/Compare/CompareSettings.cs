@@ -11,6 +11,6 @@ namespace Reversal.Benchmarks.Compare;
 /// <param name="Groups">The measurement groups to run (<see cref="CompareGroups"/>).</param>
 /// <param name="FmaThreads">Threads of the FMA-peak measurement.</param>
 /// <param name="FmaIterations">Loop iterations per thread of one FMA-peak run.</param>
-/// <param name="DecodeRuns">Timed decoding runs per measurement (the median is reported).</param>
+/// <param name="DecodeRuns">Interleaved rounds of one timed decoding run per engine (the median is reported).</param>
 public sealed record CompareSettings(string Output, int Threads, int Steps, int Rounds, int AttentionRuns, string? PyTorchScript, bool LibTorch,
     IReadOnlySet<string> Groups, int FmaThreads, int FmaIterations, int DecodeRuns);
