@@ -39,8 +39,9 @@ internal sealed partial class CompareRun
 
     /// <summary>
     /// The Tiny NTP train step while another process keeps one core busy (<see cref="BusyNeighbour"/>), both engines
-    /// with --threads: <c>torchsharp.busy.train.tiny.ntp</c> (tok/s under the same load) and
-    /// <c>busy.throughput_kept.tiny.ntp</c> (busy ÷ quiet throughput of each engine: how much of its speed each keeps).
+    /// with --threads, in interleaved rounds under the same load (<see cref="InterleavedRounds"/>, as the quiet train
+    /// rows): <c>torchsharp.busy.train.tiny.ntp</c> (tok/s under the load) and <c>busy.throughput_kept.tiny.ntp</c>
+    /// (busy ÷ quiet throughput of each engine: how much of its speed each keeps).
     /// </summary>
     private void Busy()
     {
@@ -49,13 +50,22 @@ internal sealed partial class CompareRun
         double quiet = Step(preset, "ntp", BenchmarkEngine.Native).Seconds;
         double? torchQuiet = settings.LibTorch ? Step(preset, "ntp", BenchmarkEngine.LibTorch).Seconds : null;
         Next("Train step tiny ntp beside a busy process");
-        double busy;
-        double? torchBusy = null;
-        using (BusyNeighbour.Start())
+        BenchmarkEngine[] engines = settings.LibTorch ? [BenchmarkEngine.Native, BenchmarkEngine.LibTorch] : [BenchmarkEngine.Native];
+        var workloads = new List<TrainStepWorkload>();
+        IReadOnlyList<InterleavedRounds.Result> results;
+        try
         {
-            busy = OurBenchmark.TrainStepSeconds(preset, "ntp", settings.Steps, out _, out _);
-            if (settings.LibTorch) torchBusy = LibTorchBenchmark.TrainStepSeconds(preset, "ntp", settings.Steps);
+            foreach (var engine in engines) workloads.Add(new TrainStepWorkload(preset, "ntp", engine));
+            var subjects = engines.Select((engine, i) => new InterleavedRounds.Subject($"busy tiny ntp {engine}", () => workloads[i].Step())).ToArray();
+            using (BusyNeighbour.Start())
+                results = InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
         }
+        finally
+        {
+            foreach (var workload in workloads) workload.Dispose();
+        }
+        double busy = results[0].MedianSeconds;
+        double? torchBusy = settings.LibTorch ? results[1].MedianSeconds : null;
         int tokens = Tokens(preset);
         _rows.Add(CompareRow.HigherIsBetter(VersusLibTorch("busy.train.tiny.ntp"), tokens / busy, tokens / torchBusy, "tok/s"));
         _rows.Add(CompareRow.HigherIsBetter("busy.throughput_kept.tiny.ntp", quiet / busy, torchQuiet / torchBusy, "x of quiet"));

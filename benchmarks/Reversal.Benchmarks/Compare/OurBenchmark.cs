@@ -12,23 +12,6 @@ namespace Reversal.Benchmarks.Compare;
 public static class OurBenchmark
 {
     /// <summary>
-    /// Mean seconds of one optimizer step (after <see cref="Warmup.Step"/>, <paramref name="steps"/> timed), and the managed bytes
-    /// allocated per timed step by every thread of the process.
-    /// </summary>
-    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps, out int tokensPerStep, out double allocatedBytesPerStep)
-    {
-        var workload = new TrainStepWorkload(preset, objective);
-        tokensPerStep = workload.TokensPerStep;
-        Warmup.Run(() => workload.Step(), Warmup.Step);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) workload.Step();
-        double seconds = clock.Elapsed.TotalSeconds / steps;
-        allocatedBytesPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)steps;
-        return seconds;
-    }
-
-    /// <summary>
     /// Attention forward + backward in this process: mean milliseconds over <paramref name="runs"/> after <see cref="Warmup.Step"/>, and
     /// the growth of the process's peak resident set (VmHWM) from after q, k, v exist to the end, in MB, as the peer does.
     /// </summary>

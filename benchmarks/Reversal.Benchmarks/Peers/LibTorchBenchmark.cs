@@ -17,16 +17,6 @@ public static class LibTorchBenchmark
     /// <summary>LibTorch's intra-op thread count for every measurement.</summary>
     public static void UseThreads(int threads) => torch.set_num_threads(threads);
 
-    /// <summary>Mean seconds of one optimizer step of <see cref="TrainStepWorkload"/> on LibTorch (after <see cref="Warmup.Step"/>, <paramref name="steps"/> timed).</summary>
-    public static double TrainStepSeconds(TrainStepWorkload.Preset preset, string objective, int steps)
-    {
-        using var workload = new TrainStepWorkload(preset, objective, BenchmarkEngine.LibTorch);
-        Warmup.Run(() => workload.Step(), Warmup.Step);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) workload.Step();
-        return clock.Elapsed.TotalSeconds / steps;
-    }
-
     /// <summary>Attention forward + backward: mean milliseconds over <paramref name="runs"/> after <see cref="Warmup.Step"/>, and the growth of the peak resident set in MB.</summary>
     public static (double Milliseconds, double PeakMegabytes) Attention(int length, AttentionKind kind, BicoAttentionFormulation formulation, int runs,
         int batch = AttentionWorkload.Batch)
