@@ -58,6 +58,25 @@ internal static class Tape
     }
 
     /// <summary>
+    /// <see cref="AccumulateGrad(Tensor, ReadOnlySpan{float})"/> for a whole contiguous tensor (an upstream gradient
+    /// passed on as it is), adding or copying in the parallel blocks of <see cref="TensorMath.Add(Tensor, Tensor, Tensor)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The contribution's element count is not the input's.</exception>
+    public static void AccumulateGrad(Tensor input, Tensor contribution)
+    {
+        if (contribution.Count != input.Count)
+            throw new ArgumentException($"A gradient contribution of {contribution.Count} elements for a tensor of {input.Count}.", nameof(contribution));
+        if (input.Grad is not null)
+        {
+            TensorMath.Add(input.Grad, contribution, input.Grad);
+            return;
+        }
+        var gradient = NewGradient(input, zeroed: false);
+        TensorMath.Copy(contribution, gradient);
+        input.Grad = gradient;
+    }
+
+    /// <summary>
     /// The gradient tensor of <paramref name="input"/> for a backward function that can either overwrite or add:
     /// when <paramref name="created"/> is true it was just created <b>uninitialised</b> and the caller must write every
     /// element (e.g. a product with accumulate off); otherwise the caller adds into it.

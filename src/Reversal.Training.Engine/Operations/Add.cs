@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Reversal.Training.Engine.Autograd;
 using Reversal.Training.Engine.Tensors;
 
@@ -13,11 +12,11 @@ public static partial class Functional
         RequireSameShape(a, b, "Add");
         a = a.Contiguous(); b = b.Contiguous();
         var output = Tensor.Uninitialized(a.ShapeArray); // the sum writes every element
-        TensorPrimitives.Add(a.AsSpan(), b.AsSpan(), output.AsSpan());
+        TensorMath.Add(a, b, output);
         return Tape.Record(output, "Add", [a, b], grad =>
         {
-            if (a.RequiresGrad) Tape.AccumulateGrad(a, grad.AsSpan());
-            if (b.RequiresGrad) Tape.AccumulateGrad(b, grad.AsSpan());
+            if (a.RequiresGrad) Tape.AccumulateGrad(a, grad);
+            if (b.RequiresGrad) Tape.AccumulateGrad(b, grad);
         });
     }
 

@@ -17,7 +17,7 @@ public static partial class Functional
         var source = x.Contiguous();
         var output = new Tensor(source.Buffer, source.Offset, resolved);
         return Tape.Record(output, "Reshape", [source], grad =>
-            Tape.AccumulateGrad(source, grad.AsSpan()));
+            Tape.AccumulateGrad(source, grad));
     }
 
     private static int[] ResolveShape(Tensor x, int[] shape)
@@ -75,6 +75,6 @@ public static partial class Functional
         var output = Tensor.Zeros(x.ShapeArray);
         x.CopyTo(output.AsSpan());
         // Gradients are always stored contiguous in logical (row-major) order, so they pass straight through.
-        return Tape.Record(output, "Contiguous", [x], grad => Tape.AccumulateGrad(x, grad.AsSpan()));
+        return Tape.Record(output, "Contiguous", [x], grad => Tape.AccumulateGrad(x, grad));
     }
 }

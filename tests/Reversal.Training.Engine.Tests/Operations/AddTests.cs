@@ -1,4 +1,5 @@
 using Reversal.Training.Engine.Operations;
+using Reversal.Training.Engine.Runtime;
 using Reversal.Training.Engine.Tensors;
 using Reversal.Training.Engine.Tests.Reference;
 using static Reversal.Training.Engine.Tests.Reference.OpCheck;
@@ -35,6 +36,43 @@ public class AddTests
             Assert.That(a.Grad!.ToArray(), Is.EqualTo(Enumerable.Repeat(1f, 6).ToArray()));
             Assert.That(b.Grad, Is.Null);
         });
+    }
+
+    /// <summary>
+    /// A tensor of several parallel blocks and a partial one (3·16,384 + 2 elements, in a [7, 7022] shape: blocks do not
+    /// follow rows): the sum is every element's one rounding, and each input's gradient is the upstream gradient, copied
+    /// on first use and added after, bit for bit on one thread and on two.
+    /// </summary>
+    [Test, NonParallelizable]
+    public void Large_tensors_sum_and_pass_gradients_exactly_on_any_thread_count()
+    {
+        int saved = Compute.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Compute.MaxThreads = threads;
+                var a = TestData.Leaf(8, 7, 7022);
+                var b = TestData.Leaf(9, 7, 7022);
+                var upstream = TestData.Constant(10, 7, 7022);
+                var sum = Functional.Add(a, b);
+                float[] av = a.ToArray(), bv = b.ToArray(), g = upstream.ToArray();
+                Assert.That(sum.ToArray(), Is.EqualTo(av.Zip(bv, (x, y) => x + y).ToArray()), $"sum, threads={threads}");
+                // Twice through the same graph: the first backward creates each gradient as a copy, the second adds.
+                var twice = Functional.Add(sum, sum);
+                twice.Backward(upstream);
+                float[] expected = g.Select(x => x + x).ToArray();
+                Assert.Multiple(() =>
+                {
+                    Assert.That(a.Grad!.ToArray(), Is.EqualTo(expected), $"dA, threads={threads}");
+                    Assert.That(b.Grad!.ToArray(), Is.EqualTo(expected), $"dB, threads={threads}");
+                });
+            }
+        }
+        finally
+        {
+            Compute.MaxThreads = saved;
+        }
     }
 
     [Test]
