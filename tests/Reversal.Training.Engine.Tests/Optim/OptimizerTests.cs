@@ -35,6 +35,24 @@ public class OptimizerTests
     }
 
     [Test]
+    public void ZeroGrad_clears_every_gradient_in_every_block_and_leaves_missing_ones_missing([Values(1, 2)] int threads)
+    {
+        // One gradient spanning several parallel blocks and a partial one, a small one, and a parameter without one.
+        int[] sizes = [40_001, 7, 5];
+        var parameters = sizes.Select(n => new Parameter(Tensor.FromArray(new float[n], n))).ToArray();
+        parameters[0].Grad = Tensor.FromArray(Enumerable.Range(1, sizes[0]).Select(i => (float)i).ToArray(), sizes[0]);
+        parameters[1].Grad = Tensor.FromArray(Enumerable.Repeat(-3f, sizes[1]).ToArray(), sizes[1]);
+        var optimizer = new AdamW(parameters, learningRate: 0.01);
+        using (Reversal.Training.Engine.Runtime.Compute.UseThreads(threads)) optimizer.ZeroGrad();
+        Assert.Multiple(() =>
+        {
+            Assert.That(parameters[0].Grad!.ToArray(), Is.All.EqualTo(0f));
+            Assert.That(parameters[1].Grad!.ToArray(), Is.All.EqualTo(0f));
+            Assert.That(parameters[2].Grad, Is.Null);
+        });
+    }
+
+    [Test]
     public void The_vectorised_parallel_AdamW_update_equals_the_scalar_float_update_bit_for_bit([Values(1, 2)] int threads)
     {
         // Sizes around the vector width, odd sizes up to 257 and one spanning several parallel blocks.
