@@ -17,8 +17,11 @@ internal static class TensorMath
     /// 2,048 × 128, serial before.
     /// </summary>
     /// <exception cref="InvalidOperationException">A tensor is a non-contiguous view.</exception>
+    /// <exception cref="ArgumentException">The element counts differ.</exception>
     public static void Add(Tensor a, Tensor b, Tensor output)
     {
+        if (a.Count != output.Count || b.Count != output.Count)
+            throw new ArgumentException($"Add: {a.Count} + {b.Count} elements into {output.Count}.");
         a.AsSpan(); b.AsSpan(); output.AsSpan(); // contiguity checks
         float[] ab = a.Buffer, bb = b.Buffer, ob = output.Buffer;
         int ao = a.Offset, bo = b.Offset, oo = output.Offset;
@@ -28,8 +31,11 @@ internal static class TensorMath
 
     /// <summary><c>destination[i] = source[i]</c> over whole contiguous tensors, in parallel blocks as <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
     /// <exception cref="InvalidOperationException">A tensor is a non-contiguous view.</exception>
+    /// <exception cref="ArgumentException">The element counts differ.</exception>
     public static void Copy(Tensor source, Tensor destination)
     {
+        if (source.Count != destination.Count)
+            throw new ArgumentException($"Copy: {source.Count} elements into {destination.Count}.");
         source.AsSpan(); destination.AsSpan(); // contiguity checks
         float[] sb = source.Buffer, db = destination.Buffer;
         int so = source.Offset, dof = destination.Offset;
