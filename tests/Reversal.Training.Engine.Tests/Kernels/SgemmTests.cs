@@ -180,28 +180,12 @@ public partial class SgemmTests
                     sum = MathF.FusedMultiplyAdd(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], sum);
                 expected[i * n + j] = sum;
             }
-        int saved = Compute.MaxThreads;
-        var savedKernel = Sgemm.Kernel;
-        try
+        ForEveryKernelAndThreadCount([1, 2], (kind, threads) =>
         {
-            foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
-            {
-                if (kind > Sgemm.BestKernel) continue;
-                Sgemm.Kernel = kind;
-                foreach (int threads in new[] { 1, 2 })
-                {
-                    Compute.MaxThreads = threads;
-                    var c = (float[])initial.Clone();
-                    Sgemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate);
-                    Assert.That(BitsEqual(expected, c), Is.True, $"{m}x{n}x{k}, transA={ta}, transB={tb}, accumulate={accumulate}, kernel={kind}, threads={threads}");
-                }
-            }
-        }
-        finally
-        {
-            Compute.MaxThreads = saved;
-            Sgemm.Kernel = savedKernel;
-        }
+            var c = (float[])initial.Clone();
+            Sgemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate);
+            Assert.That(BitsEqual(expected, c), Is.True, $"{m}x{n}x{k}, transA={ta}, transB={tb}, accumulate={accumulate}, kernel={kind}, threads={threads}");
+        });
     }
 
     /// <summary>Independent products issued concurrently from several threads give the same results as sequentially.</summary>
