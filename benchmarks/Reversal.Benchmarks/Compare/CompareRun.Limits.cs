@@ -50,20 +50,9 @@ internal sealed partial class CompareRun
         double quiet = Step(preset, "ntp", BenchmarkEngine.Native).Seconds;
         double? torchQuiet = settings.LibTorch ? Step(preset, "ntp", BenchmarkEngine.LibTorch).Seconds : null;
         Next("Train step tiny ntp beside a busy process");
-        BenchmarkEngine[] engines = settings.LibTorch ? [BenchmarkEngine.Native, BenchmarkEngine.LibTorch] : [BenchmarkEngine.Native];
-        var workloads = new List<TrainStepWorkload>();
         IReadOnlyList<InterleavedRounds.Result> results;
-        try
-        {
-            foreach (var engine in engines) workloads.Add(new TrainStepWorkload(preset, "ntp", engine));
-            var subjects = engines.Select((engine, i) => new InterleavedRounds.Subject($"busy tiny ntp {engine}", () => workloads[i].Step())).ToArray();
-            using (BusyNeighbour.Start())
-                results = InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
-        }
-        finally
-        {
-            foreach (var workload in workloads) workload.Dispose();
-        }
+        using (BusyNeighbour.Start())
+            results = MeasureInterleaved(Engines().Select(engine => (preset, "ntp", engine)).ToArray(), "busy ");
         double busy = results[0].MedianSeconds;
         double? torchBusy = settings.LibTorch ? results[1].MedianSeconds : null;
         int tokens = Tokens(preset);

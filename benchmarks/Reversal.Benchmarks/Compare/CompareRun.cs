@@ -116,16 +116,27 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
 
     private void MeasureSteps(TrainStepWorkload.Preset preset)
     {
-        BenchmarkEngine[] engines = settings.LibTorch ? [BenchmarkEngine.Native, BenchmarkEngine.LibTorch] : [BenchmarkEngine.Native];
-        var keys = StepObjectives.SelectMany(objective => engines.Select(engine => (preset, objective, engine))).ToArray();
+        var keys = StepObjectives.SelectMany(objective => Engines().Select(engine => (preset, objective, engine))).ToArray();
+        var results = MeasureInterleaved(keys, "");
+        for (int i = 0; i < keys.Length; i++)
+            _steps[keys[i]] = new StepTime(results[i].MedianSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
+    }
+
+    /// <summary>Our engine, and LibTorch's when the run has it.</summary>
+    private BenchmarkEngine[] Engines() => settings.LibTorch ? [BenchmarkEngine.Native, BenchmarkEngine.LibTorch] : [BenchmarkEngine.Native];
+
+    /// <summary>
+    /// Train steps of <paramref name="keys"/> in --rounds interleaved rounds of --steps steps (<see cref="InterleavedRounds"/>),
+    /// one result per key in order; the console names each subject with <paramref name="prefix"/>.
+    /// </summary>
+    private IReadOnlyList<InterleavedRounds.Result> MeasureInterleaved((TrainStepWorkload.Preset preset, string objective, BenchmarkEngine engine)[] keys, string prefix)
+    {
         var workloads = new List<TrainStepWorkload>();
         try
         {
             foreach (var key in keys) workloads.Add(new TrainStepWorkload(key.preset, key.objective, key.engine));
-            var subjects = keys.Select((key, i) => new InterleavedRounds.Subject($"{Name(preset)} {key.objective} {key.engine}", () => workloads[i].Step())).ToArray();
-            var results = InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
-            for (int i = 0; i < keys.Length; i++)
-                _steps[keys[i]] = new StepTime(results[i].MedianSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
+            var subjects = keys.Select((key, i) => new InterleavedRounds.Subject($"{prefix}{Name(key.preset)} {key.objective} {key.engine}", () => workloads[i].Step())).ToArray();
+            return InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
         }
         finally
         {

@@ -72,20 +72,15 @@ public static unsafe partial class Sgemm
                 else
                     Compute.For(parts, q => Part(q, 1));
 
-                int rowsPerBlock = Math.Max(1, (int)(65536 / Math.Max(1, n)));
-                int blocks = (m + rowsPerBlock - 1) / rowsPerBlock;
-                void Reduce(int blockIndex)
+                ElementBlocks.ForRows(m, n, (_, first, rows) =>
                 {
-                    int end = Math.Min(m, (blockIndex + 1) * rowsPerBlock);
-                    for (int i = blockIndex * rowsPerBlock; i < end; i++)
+                    for (int i = first; i < first + rows; i++)
                     {
                         var row = new Span<float>((float*)cp + (nint)i * ldc, n);
                         for (int q = 1; q < parts; q++)
                             TensorPrimitives.Add(row, new ReadOnlySpan<float>((float*)sp + (q - 1) * plane + (nint)i * n, n), row);
                     }
-                }
-                if (threads > 1 && blocks > 1) Compute.For(blocks, Reduce);
-                else for (int blockIndex = 0; blockIndex < blocks; blockIndex++) Reduce(blockIndex);
+                });
             }
         }
         finally

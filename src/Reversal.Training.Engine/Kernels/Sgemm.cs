@@ -281,7 +281,6 @@ public static unsafe partial class Sgemm
         }
     }
 
-    [SkipLocalsInit]
     private static void Run(bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {

@@ -57,11 +57,8 @@ public abstract class Module
         return this;
     }
 
-    /// <summary>Zeroes every parameter's accumulated gradient.</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in Parameters()) p.ZeroGrad();
-    }
+    /// <summary>Zeroes every parameter's accumulated gradient (in parallel blocks, <see cref="Parameter.ZeroGrads"/>).</summary>
+    public void ZeroGrad() => Parameter.ZeroGrads(Parameters().ToList());
 
     /// <summary>The parameters by name (the live tensors, not copies), like PyTorch's <c>state_dict()</c>.</summary>
     public virtual IReadOnlyDictionary<string, Tensor> StateDict()

@@ -1,5 +1,4 @@
 using Reversal.Training.Engine.NN;
-using Reversal.Training.Engine.Runtime;
 
 namespace Reversal.Training.Engine.Optim;
 
@@ -59,14 +58,6 @@ public abstract class Optimizer
     public virtual void ImportState(IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, float[]> state, long stepCount) =>
         throw new NotSupportedException($"{GetType().Name} does not expose its state, so it cannot be restored from a checkpoint.");
 
-    /// <summary>Zeroes every parameter's gradient, in the fixed blocks of every gradient run in parallel (as <see cref="Step"/> updates them).</summary>
-    public void ZeroGrad()
-    {
-        var blocks = ElementBlocks.Of(Parameters.Select(p => p.Grad is null ? 0 : p.Count).ToArray());
-        Compute.For(blocks.Count, k =>
-        {
-            var (i, start, length) = blocks[k];
-            Parameters[i].Grad!.AsSpan().Slice(start, length).Clear();
-        });
-    }
+    /// <summary>Zeroes every parameter's gradient (in parallel blocks, <see cref="Parameter.ZeroGrads"/>).</summary>
+    public void ZeroGrad() => Parameter.ZeroGrads(Parameters);
 }
