@@ -66,4 +66,33 @@ public class RowSoftmaxTests
         var error = Assert.Throws<ArgumentException>(() => RowSoftmax.ScoreGradientInPlace(new float[6], new float[5], 0f, 1f));
         Assert.That(error!.Message, Does.Contain("probabilities has 5 elements, gradient 6"));
     }
+
+    [Test]
+    public void Max_and_Scale_give_the_bits_of_TensorPrimitives_at_every_length()
+    {
+        var random = new Random(11);
+        for (int length = 0; length <= 257; length++)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(random.NextDouble() * 200 - 100);
+            if (length > 3) x[length / 3] = float.NegativeInfinity;
+            if (length > 0)
+                Assert.That(RowSoftmax.Max(x), Is.EqualTo(TensorPrimitives.Max<float>(x)), $"max, length {length}");
+            else
+                Assert.That(RowSoftmax.Max(x), Is.EqualTo(float.NegativeInfinity), "max of an empty row");
+            var scaled = new float[length + 1];
+            scaled[length] = 7f;
+            RowSoftmax.Scale(x, 0.37f, scaled);
+            var expected = new float[length];
+            TensorPrimitives.Multiply(x, 0.37f, expected);
+            Assert.That(scaled[..length], Is.EqualTo(expected), $"scale, length {length}");
+            Assert.That(scaled[length], Is.EqualTo(7f), $"scale wrote past the source, length {length}");
+            if (length > 0)
+            {
+                x[random.Next(length)] = float.NaN;
+                Assert.That(RowSoftmax.Max(x), Is.NaN, $"max with a NaN, length {length}");
+            }
+        }
+        Assert.Throws<ArgumentException>(() => RowSoftmax.Scale(new float[3], 1f, new float[2]));
+    }
 }

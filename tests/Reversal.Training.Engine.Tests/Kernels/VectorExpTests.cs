@@ -82,6 +82,49 @@ public class VectorExpTests
         }
     }
 
+    /// <summary>
+    /// The sum's bits do not depend on the register width: eight-lane partial sums over whole groups of eight, then
+    /// the lanes summed, then the tail in index order (the AVX-512 loop adds its two halves in that order).
+    /// </summary>
+    [Test]
+    public void ExpShifted_sums_in_the_eight_lane_order_at_every_length()
+    {
+        var random = new Random(9);
+        for (int length = 1; length <= 257; length++)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(random.NextDouble() * 20 - 15);
+            var y = new float[length];
+            float sum = VectorExp.ExpShifted(x, 0.25f, y);
+            float expected = 0f;
+            int whole = length >= 8 ? length / 8 * 8 : 0;
+            if (whole > 0)
+            {
+                var lanes = new float[8];
+                for (int i = 0; i < whole; i++) lanes[i % 8] += y[i];
+                expected = System.Runtime.Intrinsics.Vector256.Sum(System.Runtime.Intrinsics.Vector256.Create(lanes));
+            }
+            for (int i = whole; i < length; i++) expected += y[i];
+            Assert.That(BitConverter.SingleToInt32Bits(sum), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"length {length}: {sum} against {expected}");
+        }
+    }
+
+    [Test]
+    public void Exp_of_an_AVX512_register_gives_the_scalar_bits_in_every_lane()
+    {
+        var random = new Random(3);
+        var x = new float[16 * 64];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 200 - 110);
+        x[5] = float.NaN; x[6] = float.NegativeInfinity; x[7] = float.PositiveInfinity; x[8] = -1e30f; x[9] = 1e30f;
+        for (int v = 0; v < x.Length; v += 16)
+        {
+            var lanes = VectorExp.Exp(System.Runtime.Intrinsics.Vector512.Create(x.AsSpan(v, 16)));
+            for (int i = 0; i < 16; i++)
+                Assert.That(BitConverter.SingleToInt32Bits(lanes[i]), Is.EqualTo(BitConverter.SingleToInt32Bits(VectorExp.Exp(x[v + i]))),
+                    $"x = {x[v + i]}");
+        }
+    }
+
     [Test]
     public void ExpShifted_InPlace_EqualsOutOfPlace()
     {
