@@ -42,8 +42,18 @@ internal static class AttentionKernel
     /// </summary>
     public static int QueryBlock => (32 + Sgemm.TileRows - 1) / Sgemm.TileRows * Sgemm.TileRows;
 
-    /// <summary>Writes <c>output [B, Tq, H, d]</c> and <c>logSumExp [B, H, Tq]</c>.</summary>
+    /// <summary>
+    /// Writes <c>output [B, Tq, H, d]</c> and <c>logSumExp [B, H, Tq]</c>: through <see cref="SmallHeadAttention"/> when it
+    /// takes the problem (the same bits), else through <see cref="TiledForward"/>.
+    /// </summary>
     public static void Forward(AttentionProblem p, float[] output, float[] logSumExp)
+    {
+        if (SmallHeadAttention.Supports(p)) SmallHeadAttention.Forward(p, output, logSumExp);
+        else TiledForward(p, output, logSumExp);
+    }
+
+    /// <summary>The tiled forward on SGEMM (any head size and length): writes <c>output</c> and <c>logSumExp</c>.</summary>
+    internal static void TiledForward(AttentionProblem p, float[] output, float[] logSumExp)
     {
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength), queryBlock = QueryBlock;
         Compute.For(p.Batch * p.KvHeads, task =>
@@ -66,16 +76,7 @@ internal static class AttentionKernel
                         int rows = Math.Min(queryBlock, queries - m0);
                         var block = ScoreBlock(p, b, h, kvh, m0, rows, scores, mirrored, keysT, keysMirroredT);
                         for (int r = 0; r < rows; r++)
-                        {
-                            // Row-exact: the softmax covers only the row's keys up to its last visible one, so a row's
-                            // output does not depend on which other rows share its block, nor on masked keys after its
-                            // last visible key (the probabilities after it are exact zeros).
-                            var row = scores.AsSpan(r * ld, block.End);
-                            int rowEnd = Math.Min(p.RowKeyEnd(b, m0 + r), block.End);
-                            while (rowEnd > 0 && float.IsNegativeInfinity(row[rowEnd - 1])) rowEnd--;
-                            logSumExp[p.StatIndex(b, h, m0 + r)] = RowSoftmax.SoftmaxInPlace(row[..rowEnd]);
-                            row[rowEnd..].Clear();
-                        }
+                            logSumExp[p.StatIndex(b, h, m0 + r)] = SoftmaxRow(p, b, m0 + r, scores.AsSpan(r * ld, block.End));
                         var o = output.AsSpan(p.QueryIndex(b, m0, h));
                         if (block.End == 0)
                         {
@@ -100,6 +101,15 @@ internal static class AttentionKernel
     /// the forward output, its log-sum-exp and <c>dOutput [B, Tq, H, d]</c>. Requires <c>Tq == Tk</c> and no query offset.
     /// </summary>
     public static void Backward(AttentionProblem p, float[] output, float[] logSumExp, float[] dOutput,
+        float[] dQueryStandard, float[]? dQueryMirrored, float[] dKeyStandard, float[]? dKeyMirrored, float[] dValue)
+    {
+        if (SmallHeadAttention.Supports(p))
+            SmallHeadAttention.Backward(p, output, logSumExp, dOutput, dQueryStandard, dQueryMirrored, dKeyStandard, dKeyMirrored, dValue);
+        else TiledBackward(p, output, logSumExp, dOutput, dQueryStandard, dQueryMirrored, dKeyStandard, dKeyMirrored, dValue);
+    }
+
+    /// <summary>The tiled backward on SGEMM (any head size and length); see <see cref="Backward"/>.</summary>
+    internal static void TiledBackward(AttentionProblem p, float[] output, float[] logSumExp, float[] dOutput,
         float[] dQueryStandard, float[]? dQueryMirrored, float[] dKeyStandard, float[]? dKeyMirrored, float[] dValue)
     {
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength), queryBlock = QueryBlock;
@@ -129,12 +139,7 @@ internal static class AttentionKernel
                         if (end == 0) continue;
                         int q0 = p.QueryIndex(b, m0, h);
                         for (int r = 0; r < rows; r++)
-                        {
-                            var row = probs.AsSpan(r * ld, end);
-                            float lse = logSumExp[p.StatIndex(b, h, m0 + r)];
-                            if (float.IsNegativeInfinity(lse)) row.Clear();
-                            else RowSoftmax.ExpShifted(row, lse, row);
-                        }
+                            ProbabilitiesRow(probs.AsSpan(r * ld, end), logSumExp[p.StatIndex(b, h, m0 + r)]);
                         var dO = dOutput.AsSpan(q0);
                         // dV[0:E] += Pᵀ · dO
                         Sgemm.Multiply(true, false, end, d, rows, probs, ld, dO, qStride, dValue.AsSpan(kv0), kStride, accumulate: true);
@@ -143,29 +148,8 @@ internal static class AttentionKernel
                         else Sgemm.Multiply(false, true, rows, end, d, dO, qStride, p.Value.AsSpan(kv0), kStride, dScores, ld);
                         for (int r = 0; r < rows; r++)
                         {
-                            int t = m0 + r;
                             float delta = System.Numerics.Tensors.TensorPrimitives.Dot(dOutput.AsSpan(q0 + r * qStride, d), output.AsSpan(q0 + r * qStride, d));
-                            var pr = probs.AsSpan(r * ld, end);
-                            var ds = dScores.AsSpan(r * ld, end);
-                            // dS = P ∘ (dP − δ) · scale, in place.
-                            RowSoftmax.ScoreGradientInPlace(ds, pr, delta, scale);
-                            if (!p.Mirrors) continue;
-                            // Standard part stays in dScores, mirrored part moves to 'mirrored' (zeros elsewhere).
-                            var dsMirrored = mirrored.AsSpan(r * ld, end);
-                            if (p.KeyPositionsAscending(b))
-                            {
-                                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), end);
-                                dsMirrored[..split].Clear();
-                                ds[split..].CopyTo(dsMirrored[split..]);
-                                ds[split..].Clear();
-                                continue;
-                            }
-                            for (int n = 0; n < end; n++)
-                            {
-                                bool isMirrored = p.Mirrored(b, t, n);
-                                dsMirrored[n] = isMirrored ? ds[n] : 0f;
-                                if (isMirrored) ds[n] = 0f;
-                            }
+                            ScoreGradientRow(p, b, m0 + r, dScores.AsSpan(r * ld, end), probs.AsSpan(r * ld, end), mirrored.AsSpan(r * ld, end), delta, scale);
                         }
                         if (block.StandardEnd > 0)
                         {
@@ -206,7 +190,7 @@ internal static class AttentionKernel
     /// <param name="End">Keys <c>[0, End)</c> may be visible to some row of the block.</param>
     /// <param name="StandardEnd">Standard-rotation scores were computed for <c>[0, StandardEnd)</c>.</param>
     /// <param name="MirroredStart">Mirrored-rotation scores were computed for <c>[MirroredStart, End)</c>.</param>
-    private readonly record struct BlockRange(int End, int StandardEnd, int MirroredStart);
+    internal readonly record struct BlockRange(int End, int StandardEnd, int MirroredStart);
 
     /// <summary>
     /// Fills <c>scores[r, 0:End)</c> (row stride Tk) with the scaled score of every visible pair and −∞ elsewhere, using
@@ -219,28 +203,9 @@ internal static class AttentionKernel
         PackedB? keysT, PackedB? keysMirroredT)
     {
         int d = p.HeadDim, qStride = p.Heads * d, kStride = p.KvHeads * d, ld = Math.Max(1, p.KeyLength);
-        int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
-        for (int r = 0; r < rows; r++)
-        {
-            int t = m0 + r;
-            end = Math.Max(end, p.RowKeyEnd(b, t));
-            int position = p.QueryPosition(b, t);
-            minPosition = Math.Min(minPosition, position);
-            maxPosition = Math.Max(maxPosition, position);
-        }
-        int standardEnd = end, mirroredStart = end;
-        if (p.Mirrors)
-        {
-            standardEnd = 0;
-            mirroredStart = end;
-            var keyPositions = p.KeyPositions.AsSpan(b * p.KeyLength, p.KeyLength);
-            for (int n = 0; n < end; n++)
-            {
-                if (keyPositions[n] <= maxPosition) standardEnd = n + 1;
-                if (keyPositions[n] > minPosition && mirroredStart == end) mirroredStart = n;
-            }
-        }
-        if (end == 0) return new BlockRange(0, 0, 0);
+        var range = Range(p, b, m0, rows);
+        int end = range.End, standardEnd = range.StandardEnd, mirroredStart = range.MirroredStart;
+        if (end == 0) return range;
         int q0 = p.QueryIndex(b, m0, h);
         if (standardEnd > 0 && keysT is not null)
             Sgemm.MultiplyPacked(false, rows, standardEnd, d, p.QueryStandard.AsSpan(q0), qStride, keysT, scores, ld);
@@ -256,35 +221,120 @@ internal static class AttentionKernel
         else if (mirroredStart < end)
             Sgemm.Multiply(false, true, rows, end - mirroredStart, d, p.QueryMirrored.AsSpan(q0), qStride,
                 p.KeyMirrored.AsSpan(p.KeyIndex(b, mirroredStart, kvh)), kStride, mirroredScratch.AsSpan(mirroredStart), ld);
-        float scale = p.Scale;
-        bool ascending = p.Mirrors && p.KeyPositionsAscending(b);
-        var keyMask = p.KeyMask is null ? default : p.KeyMask.AsSpan(b * p.KeyLength, p.KeyLength);
+        for (int r = 0; r < rows; r++)
+            FinishScoreRow(p, b, m0 + r, scores.AsSpan(r * ld, end), p.Mirrors ? mirroredScratch.AsSpan(r * ld, end) : default);
+        return range;
+    }
+
+    /// <summary>
+    /// The key ranges of the block of query rows <c>[m0, m0 + rows)</c> of batch row b: the largest key end of its rows,
+    /// and where the standard and mirrored scores are needed (see the remarks on mirrored RoPE).
+    /// </summary>
+    internal static BlockRange Range(AttentionProblem p, int b, int m0, int rows)
+    {
+        int end = 0, minPosition = int.MaxValue, maxPosition = int.MinValue;
         for (int r = 0; r < rows; r++)
         {
             int t = m0 + r;
-            int rowEnd = Math.Min(p.RowKeyEnd(b, t), end);
-            var row = scores.AsSpan(r * ld, end);
-            if (!p.Mirrors)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..rowEnd], scale, row[..rowEnd]);
-            }
-            else if (ascending)
-            {
-                // Keys after the query's position form one suffix: standard scores before it, mirrored ones from it.
-                int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), rowEnd);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(row[..split], scale, row[..split]);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(mirroredScratch.AsSpan(r * ld + split, rowEnd - split), scale, row[split..rowEnd]);
-            }
-            else
-            {
-                var mirroredRow = mirroredScratch.AsSpan(r * ld, end);
-                for (int n = 0; n < rowEnd; n++) row[n] = scale * (p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
-            }
-            row[rowEnd..].Fill(float.NegativeInfinity);
-            if (!keyMask.IsEmpty)
-                for (int n = 0; n < rowEnd; n++)
-                    if (!keyMask[n]) row[n] = float.NegativeInfinity;
+            end = Math.Max(end, p.RowKeyEnd(b, t));
+            int position = p.QueryPosition(b, t);
+            minPosition = Math.Min(minPosition, position);
+            maxPosition = Math.Max(maxPosition, position);
+        }
+        if (end == 0) return new BlockRange(0, 0, 0);
+        if (!p.Mirrors) return new BlockRange(end, end, end);
+        if (p.KeyPositionsAscending(b))
+            return new BlockRange(end, Math.Min(p.FirstKeyAfter(b, maxPosition), end), Math.Min(p.FirstKeyAfter(b, minPosition), end));
+        int standardEnd = 0, mirroredStart = end;
+        var keyPositions = p.KeyPositions.AsSpan(b * p.KeyLength, p.KeyLength);
+        for (int n = 0; n < end; n++)
+        {
+            if (keyPositions[n] <= maxPosition) standardEnd = n + 1;
+            if (keyPositions[n] > minPosition && mirroredStart == end) mirroredStart = n;
         }
         return new BlockRange(end, standardEnd, mirroredStart);
+    }
+
+    /// <summary>
+    /// Turns the raw products of query t of batch row b over the block's keys <c>[0, end)</c> into its scaled, masked
+    /// scores in <paramref name="row"/>: the standard product where the pair uses standard RoPE, the mirrored one
+    /// (<paramref name="mirroredRow"/>, aligned with <paramref name="row"/>) where it uses the sine-negated rotation,
+    /// times the scale; −∞ after the row's key end and at masked keys.
+    /// </summary>
+    internal static void FinishScoreRow(AttentionProblem p, int b, int t, Span<float> row, ReadOnlySpan<float> mirroredRow)
+    {
+        float scale = p.Scale;
+        int end = row.Length, rowEnd = Math.Min(p.RowKeyEnd(b, t), end);
+        if (!p.Mirrors)
+        {
+            RowSoftmax.Scale(row[..rowEnd], scale, row);
+        }
+        else if (p.KeyPositionsAscending(b))
+        {
+            // Keys after the query's position form one suffix: standard scores before it, mirrored ones from it.
+            int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), rowEnd);
+            RowSoftmax.Scale(row[..split], scale, row);
+            RowSoftmax.Scale(mirroredRow[split..rowEnd], scale, row[split..]);
+        }
+        else
+        {
+            for (int n = 0; n < rowEnd; n++) row[n] = scale * (p.Mirrored(b, t, n) ? mirroredRow[n] : row[n]);
+        }
+        row[rowEnd..].Fill(float.NegativeInfinity);
+        if (p.KeyMask is not null)
+        {
+            var keyMask = p.KeyMask.AsSpan(b * p.KeyLength, rowEnd);
+            for (int n = 0; n < rowEnd; n++)
+                if (!keyMask[n]) row[n] = float.NegativeInfinity;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the scores of query t of batch row b (the block's keys <c>[0, end)</c>) by its probabilities and returns
+    /// the log-sum-exp. Row-exact: the softmax covers only the row's keys up to its last visible one, so a row's output
+    /// does not depend on which other rows share its block, nor on masked keys after its last visible key (the
+    /// probabilities after it are exact zeros).
+    /// </summary>
+    internal static float SoftmaxRow(AttentionProblem p, int b, int t, Span<float> row)
+    {
+        int rowEnd = Math.Min(p.RowKeyEnd(b, t), row.Length);
+        while (rowEnd > 0 && float.IsNegativeInfinity(row[rowEnd - 1])) rowEnd--;
+        float logSumExp = RowSoftmax.SoftmaxInPlace(row[..rowEnd]);
+        row[rowEnd..].Clear();
+        return logSumExp;
+    }
+
+    /// <summary>Recomputes a row's probabilities in place from its scores and saved log-sum-exp (zeros for an empty row).</summary>
+    internal static void ProbabilitiesRow(Span<float> row, float logSumExp)
+    {
+        if (float.IsNegativeInfinity(logSumExp)) row.Clear();
+        else RowSoftmax.ExpShifted(row, logSumExp, row);
+    }
+
+    /// <summary>
+    /// The score gradient of query t of batch row b over the block's keys: <c>dS = P ∘ (dP − δ) · scale</c> in place of
+    /// <paramref name="scoreGradient"/> (holding dP), then, when the policy mirrors, the pairs scored with the mirrored
+    /// rotation moved to <paramref name="mirroredGradient"/> (zeros elsewhere, and zeros left in their place).
+    /// </summary>
+    internal static void ScoreGradientRow(AttentionProblem p, int b, int t, Span<float> scoreGradient, ReadOnlySpan<float> probabilities,
+        Span<float> mirroredGradient, float delta, float scale)
+    {
+        RowSoftmax.ScoreGradientInPlace(scoreGradient, probabilities, delta, scale);
+        if (!p.Mirrors) return;
+        int end = scoreGradient.Length;
+        if (p.KeyPositionsAscending(b))
+        {
+            int split = Math.Min(p.FirstKeyAfter(b, p.QueryPosition(b, t)), end);
+            mirroredGradient[..split].Clear();
+            scoreGradient[split..].CopyTo(mirroredGradient[split..end]);
+            scoreGradient[split..].Clear();
+            return;
+        }
+        for (int n = 0; n < end; n++)
+        {
+            bool isMirrored = p.Mirrored(b, t, n);
+            mirroredGradient[n] = isMirrored ? scoreGradient[n] : 0f;
+            if (isMirrored) scoreGradient[n] = 0f;
+        }
     }
 }

@@ -16,9 +16,11 @@ public class AttentionKernelTests
 {
     private static readonly int[] Lengths = [1, 2, 5, 31, 32, 33, 64, 65, 129, 257];
 
-    private static AttentionProblem Problem(AttentionKind kind, int length, int seed, bool keyMask, bool shuffledPositions)
+    /// <summary>A random problem: batch 2, 4 query heads over 2 kv heads of size <paramref name="d"/>, positions 0..T−1
+    /// (row 1 shuffled when asked), about a fifth of the keys masked when asked.</summary>
+    internal static AttentionProblem Problem(AttentionKind kind, int length, int seed, bool keyMask, bool shuffledPositions, int d = 8)
     {
-        const int batch = 2, heads = 4, kvHeads = 2, d = 8;
+        const int batch = 2, heads = 4, kvHeads = 2;
         var random = new SeededRandom(seed);
         float[] Fill(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)random.NextGaussian(); return a; }
         var positions = new int[batch * length];
@@ -58,7 +60,7 @@ public class AttentionKernelTests
             var outRef = new float[qn]; var lseRef = new float[p.Batch * p.Heads * length];
             var outTiled = new float[qn]; var lseTiled = new float[lseRef.Length];
             AttentionReferenceKernel.Forward(p, outRef, lseRef);
-            AttentionKernel.Forward(p, outTiled, lseTiled);
+            AttentionKernel.TiledForward(p, outTiled, lseTiled);
             AssertClose(outTiled, outRef, $"{kind} T={length} output");
             AssertClose(lseTiled, lseRef, $"{kind} T={length} log-sum-exp");
 
@@ -70,7 +72,7 @@ public class AttentionKernelTests
             var (dqR, dqmR, dkR, dkmR, dvR) = (Grads(qn), mirrors ? Grads(qn) : null, Grads(kn), mirrors ? Grads(kn) : null, Grads(kn));
             var (dqT, dqmT, dkT, dkmT, dvT) = (Grads(qn), mirrors ? Grads(qn) : null, Grads(kn), mirrors ? Grads(kn) : null, Grads(kn));
             AttentionReferenceKernel.Backward(p, outRef, lseRef, dOut, dqR, dqmR, dkR, dkmR, dvR);
-            AttentionKernel.Backward(p, outRef, lseRef, dOut, dqT, dqmT, dkT, dkmT, dvT);
+            AttentionKernel.TiledBackward(p, outRef, lseRef, dOut, dqT, dqmT, dkT, dkmT, dvT);
             AssertClose(dqT, dqR, $"{kind} T={length} dQ");
             AssertClose(dkT, dkR, $"{kind} T={length} dK");
             AssertClose(dvT, dvR, $"{kind} T={length} dV");
@@ -94,9 +96,9 @@ public class AttentionKernelTests
                 Compute.MaxThreads = threads;
                 var output = new float[p.QueryStandard.Length];
                 var lse = new float[p.Batch * p.Heads * p.QueryLength];
-                AttentionKernel.Forward(p, output, lse);
+                AttentionKernel.TiledForward(p, output, lse);
                 var dq = new float[output.Length]; var dk = new float[p.KeyStandard.Length]; var dv = new float[p.KeyStandard.Length];
-                AttentionKernel.Backward(p, output, lse, output, dq, p.Mirrors ? new float[dq.Length] : null, dk, p.Mirrors ? new float[dk.Length] : null, dv);
+                AttentionKernel.TiledBackward(p, output, lse, output, dq, p.Mirrors ? new float[dq.Length] : null, dk, p.Mirrors ? new float[dk.Length] : null, dv);
                 return [.. output, .. dq, .. dk, .. dv];
             }
             finally { Compute.MaxThreads = saved; }
@@ -104,14 +106,14 @@ public class AttentionKernelTests
         Assert.That(Run(2), Is.EqualTo(Run(1)));
     }
 
-    private static void AssertClose(float[] actual, float[] expected, string what)
+    internal static void AssertClose(float[] actual, float[] expected, string what)
     {
         for (int i = 0; i < expected.Length; i++)
         {
             if (float.IsNegativeInfinity(expected[i])) { Assert.That(actual[i], Is.EqualTo(expected[i]), $"{what}[{i}]"); continue; }
             double tolerance = 2e-5 + 1e-4 * Math.Abs(expected[i]);
             if (Math.Abs(actual[i] - expected[i]) > tolerance)
-                Assert.Fail($"{what}[{i}]: tiled {actual[i]} vs reference {expected[i]} (tolerance {tolerance:G3})");
+                Assert.Fail($"{what}[{i}]: kernel {actual[i]} vs reference {expected[i]} (tolerance {tolerance:G3})");
         }
     }
 }
