@@ -145,6 +145,14 @@ public class SmallHeadAttentionTests
             Assert.That(SmallHeadAttention.Supports(AttentionKernelTests.Problem(AttentionKind.Causal, 64, 1, false, shuffledPositions: true, d: 32)), Is.True,
                 "a causal mask never mirrors, so position order does not matter");
         });
+        var whole = AttentionKernelTests.Problem(AttentionKind.Causal, 64, 1, false, false, d: 32);
+        var decoding = new AttentionProblem
+        {
+            Batch = whole.Batch, QueryLength = 1, KeyLength = whole.KeyLength, Heads = whole.Heads, KvHeads = whole.KvHeads, HeadDim = whole.HeadDim,
+            QueryOffsets = [10, 20], QueryStandard = whole.QueryStandard[..(whole.Batch * whole.Heads * whole.HeadDim)],
+            KeyStandard = whole.KeyStandard, Value = whole.Value, QueryPositions = [10, 20], KeyPositions = whole.KeyPositions, Policy = whole.Policy,
+        };
+        Assert.That(SmallHeadAttention.Supports(decoding), Is.False, "a decoding step over a cache");
         OnKernel(Sgemm.KernelKind.Scalar, () =>
             Assert.That(SmallHeadAttention.Supports(AttentionKernelTests.Problem(AttentionKind.Causal, 64, 1, false, false, d: 32)), Is.False,
                 "the scalar SGEMM kernel"));
