@@ -88,22 +88,31 @@ public class AttentionKernelTests
     public void Tiled_kernel_is_bit_identical_for_one_and_two_threads([Values] AttentionKind kind)
     {
         var p = Problem(kind, 129, seed: 3, keyMask: true, shuffledPositions: false);
-        float[] Run(int threads)
+        Assert.That(ForwardBackward(p, 2, AttentionKernel.TiledForward, AttentionKernel.TiledBackward),
+            Is.EqualTo(ForwardBackward(p, 1, AttentionKernel.TiledForward, AttentionKernel.TiledBackward)));
+    }
+
+    internal delegate void ForwardKernel(AttentionProblem p, float[] output, float[] logSumExp);
+
+    internal delegate void BackwardKernel(AttentionProblem p, float[] output, float[] logSumExp, float[] dOutput,
+        float[] dQueryStandard, float[]? dQueryMirrored, float[] dKeyStandard, float[]? dKeyMirrored, float[] dValue);
+
+    /// <summary>A kernel's forward, then its backward with the output as dOutput, on <paramref name="threads"/> threads:
+    /// output, dQ, dK and dV concatenated.</summary>
+    internal static float[] ForwardBackward(AttentionProblem p, int threads, ForwardKernel forward, BackwardKernel backward)
+    {
+        int saved = Compute.MaxThreads;
+        try
         {
-            int saved = Compute.MaxThreads;
-            try
-            {
-                Compute.MaxThreads = threads;
-                var output = new float[p.QueryStandard.Length];
-                var lse = new float[p.Batch * p.Heads * p.QueryLength];
-                AttentionKernel.TiledForward(p, output, lse);
-                var dq = new float[output.Length]; var dk = new float[p.KeyStandard.Length]; var dv = new float[p.KeyStandard.Length];
-                AttentionKernel.TiledBackward(p, output, lse, output, dq, p.Mirrors ? new float[dq.Length] : null, dk, p.Mirrors ? new float[dk.Length] : null, dv);
-                return [.. output, .. dq, .. dk, .. dv];
-            }
-            finally { Compute.MaxThreads = saved; }
+            Compute.MaxThreads = threads;
+            var output = new float[p.QueryStandard.Length];
+            var lse = new float[p.Batch * p.Heads * p.QueryLength];
+            forward(p, output, lse);
+            var dq = new float[output.Length]; var dk = new float[p.KeyStandard.Length]; var dv = new float[p.KeyStandard.Length];
+            backward(p, output, lse, output, dq, p.Mirrors ? new float[dq.Length] : null, dk, p.Mirrors ? new float[dk.Length] : null, dv);
+            return [.. output, .. dq, .. dk, .. dv];
         }
-        Assert.That(Run(2), Is.EqualTo(Run(1)));
+        finally { Compute.MaxThreads = saved; }
     }
 
     internal static void AssertClose(float[] actual, float[] expected, string what)

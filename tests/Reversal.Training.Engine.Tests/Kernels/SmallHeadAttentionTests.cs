@@ -110,22 +110,8 @@ public class SmallHeadAttentionTests
     {
         Assume.That(VectorKernels().Any(), "this machine has neither AVX2+FMA nor AVX-512");
         var p = AttentionKernelTests.Problem(kind, 129, seed: 3, keyMask: true, shuffledPositions: false, d: 32);
-        float[] Run(int threads)
-        {
-            int saved = Compute.MaxThreads;
-            try
-            {
-                Compute.MaxThreads = threads;
-                var output = new float[p.QueryStandard.Length];
-                var lse = new float[p.Batch * p.Heads * p.QueryLength];
-                SmallHeadAttention.Forward(p, output, lse);
-                var dq = new float[output.Length]; var dk = new float[p.KeyStandard.Length]; var dv = new float[p.KeyStandard.Length];
-                SmallHeadAttention.Backward(p, output, lse, output, dq, p.Mirrors ? new float[dq.Length] : null, dk, p.Mirrors ? new float[dk.Length] : null, dv);
-                return [.. output, .. dq, .. dk, .. dv];
-            }
-            finally { Compute.MaxThreads = saved; }
-        }
-        Assert.That(Run(2), Is.EqualTo(Run(1)));
+        Assert.That(AttentionKernelTests.ForwardBackward(p, 2, SmallHeadAttention.Forward, SmallHeadAttention.Backward),
+            Is.EqualTo(AttentionKernelTests.ForwardBackward(p, 1, SmallHeadAttention.Forward, SmallHeadAttention.Backward)));
     }
 
     [Test]
