@@ -17,7 +17,7 @@ internal static class RowSoftmax
     public static float LogSumExp(ReadOnlySpan<float> x)
     {
         if (x.IsEmpty) return float.NegativeInfinity;
-        float max = TensorPrimitives.Max(x);
+        float max = Max(x);
         if (float.IsNegativeInfinity(max)) return max;
         return max + (float)Math.Log(SumExpInDouble(x, max));
     }

@@ -22,7 +22,8 @@ namespace Reversal.Training.Engine.Kernels;
 /// <para><b>Backward</b> is the tiled one's algebra (<c>dV += Pᵀ dO</c>, <c>dP = dO Vᵀ</c>, <c>dS</c>, <c>dQ̃ += dS K̃</c>,
 /// <c>dK̃ += dSᵀ Q̃</c>) on the same blocks: the same values up to summation order. Each task owns its gradient rows and
 /// walks its blocks in a fixed order, so results are bit-identical for every thread count.</para>
-/// <para>Taken only when key positions ascend in every row (BICO, causal and plain batches) or the policy never
+/// <para>Taken only for whole sequences (<c>Tq == Tk</c>, no query offsets or ragged rows: training and scoring, not
+/// decoding over a cache), when key positions ascend in every row (BICO, causal and plain batches) or the policy never
 /// mirrors, and on the AVX-512 or AVX2 SGEMM kernels (<see cref="Sgemm.Kernel"/>); otherwise the tiled kernel runs.</para>
 /// </remarks>
 internal static unsafe class SmallHeadAttention
