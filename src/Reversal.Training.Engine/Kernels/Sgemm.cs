@@ -575,8 +575,10 @@ public static unsafe partial class Sgemm
         }
 
         // Cost of a tile of mt × nt micro-tiles, in units of one micro-tile over the whole k: the compute mt·nt,
-        // packing its A rows (≈ mt/4; splitting the columns repeats it) and a fixed overhead (≈ 2000 cycles).
-        // Tiles are claimed dynamically, so the makespan is about (rounds + ½) tiles.
+        // packing its A rows (≈ mt/4; splitting the columns repeats it) and a fixed overhead (≈ 2000 cycles, or
+        // AccumulatingTileOverhead when the kernels read C). Tiles are claimed dynamically, so the makespan is about
+        // (rounds + ½) tiles.
+        double overhead = job.Accumulate ? AccumulatingTileOverhead : 128.0 / k;
         double best = double.MaxValue;
         int bestMt = Math.Min(maxMt, mu), bestNt = nu;
         for (int tn = 1; tn <= Math.Min(nu, 4 * threads); tn++)
@@ -588,13 +590,21 @@ public static unsafe partial class Sgemm
                 int tm = (mu + mt - 1) / mt;
                 if (mt > 1 && (mu + mt - 2) / (mt - 1) == tm) continue;    // same grid as mt − 1 with a smaller tile
                 int rounds = (tm * tn + threads - 1) / threads;
-                double tile = mt * (double)nt + 0.25 * mt + 128.0 / k;
+                double tile = mt * (double)nt + 0.25 * mt + overhead;
                 double cost = (rounds + 0.5) * tile;
                 if (cost < best * 0.999) { best = cost; bestMt = mt; bestNt = nt; }
             }
         }
         SetGrid(job, mu, nu, bestMt, bestNt, mr, nr);
     }
+
+    /// <summary>
+    /// Fixed cost of one tile of an accumulating product in <see cref="Plan"/>'s units (one micro-tile over the whole
+    /// k): its micro-kernels read C, and small tiles of such products ran 7–10% slower on two threads (the harness of
+    /// the 2026-12-02 performance notes: a 2048×256×256 product into C at 32-row tiles against 256-row tiles), so
+    /// these products take fewer, larger tiles.
+    /// </summary>
+    private const double AccumulatingTileOverhead = 32;
 
     private static void SetGrid(Job job, int mu, int nu, int mt, int nt, int mr, int nr)
     {
