@@ -8,11 +8,16 @@ namespace Reversal.Benchmarks.Compare;
 internal sealed partial class CompareRun
 {
     private double? _fmaPeak;
+    private readonly Dictionary<TrainStepWorkload.Preset, IReadOnlyList<double>> _roundPeaks = [];
 
     /// <summary>
-    /// <c>limit.fma_peak.{instructions}</c> (GFLOP/s), <c>limit.gemm_share</c> (SGEMM 1024, its fastest batch, ÷ peak; see <see cref="GemmRate"/>) and
+    /// <c>limit.fma_peak.{instructions}</c> (GFLOP/s, the best of three runs), <c>limit.gemm_share</c> (SGEMM 1024, its
+    /// fastest batch, ÷ that peak; see <see cref="GemmRate"/>) and, per preset, <c>limit.fma_peak.{instructions}.{preset}_rounds</c>
+    /// (the median of the peaks sampled in the train-step rounds, <see cref="PeakProbe"/>) and
     /// <c>limit.mfu.{tiny,small}.{ntp,bico}</c>: model FLOPs (<see cref="TrainStepWorkload.ModelFlopsPerStep"/>) per
-    /// second ÷ peak, for the NTP step and for the BICO recipe (the expected step of the 50/50 mix, as the train rows).
+    /// second ÷ peak, each round's step over the same round's peak, the median over rounds; for the NTP step and for
+    /// the BICO recipe (the expected step of the 50/50 mix, as the train rows). <c>limit.mfu_best_peak.*</c> divides the
+    /// median step by the best-of-three peak instead (steps and peak minutes apart), for comparison.
     /// Ours against LibTorch as the peer; ratio &gt; 1 when we use more of the peak.
     /// </summary>
     private void Limit()
@@ -25,16 +30,32 @@ internal sealed partial class CompareRun
         foreach (var preset in Presets)
         {
             Next($"Model-FLOP utilisation {Name(preset)}");
-            AddUtilisation(preset, "ntp", peak, engine => Step(preset, "ntp", engine).Seconds);
-            AddUtilisation(preset, "bico", peak, engine => MixSeconds(preset, engine));
+            Step(preset, "ntp", BenchmarkEngine.Native);    // measures the preset's steps and round peaks if not done yet
+            var roundPeaks = _roundPeaks[preset];
+            _rows.Add(new CompareRow($"limit.fma_peak.{FmaPeak.PathName}.{Name(preset)}_rounds", InterleavedRounds.Median(roundPeaks), null, "GFLOP/s", null));
+            AddUtilisation(preset, "ntp", peak, roundPeaks, engine => Step(preset, "ntp", engine).RoundSeconds);
+            AddUtilisation(preset, "bico", peak, roundPeaks, engine => MixRoundSeconds(preset, engine));
         }
     }
 
-    private void AddUtilisation(TrainStepWorkload.Preset preset, string objective, double peakGflops, Func<BenchmarkEngine, double> stepSeconds)
+    private void AddUtilisation(TrainStepWorkload.Preset preset, string objective, double bestPeak, IReadOnlyList<double> roundPeaks,
+        Func<BenchmarkEngine, IReadOnlyList<double>> roundSeconds)
     {
         double gigaflops = TrainStepWorkload.ModelFlopsPerStep(preset, objective == "ntp" ? "ntp" : "bico-mix") / 1e9;
-        double? peer = settings.LibTorch ? gigaflops / stepSeconds(BenchmarkEngine.LibTorch) / peakGflops : null;
-        _rows.Add(CompareRow.HigherIsBetter($"limit.mfu.{Name(preset)}.{objective}", gigaflops / stepSeconds(BenchmarkEngine.Native) / peakGflops, peer, "of peak"));
+        double Paired(BenchmarkEngine engine) => InterleavedRounds.Median(roundSeconds(engine).Select((seconds, round) => gigaflops / seconds / roundPeaks[round]).ToArray());
+        double OverBest(BenchmarkEngine engine) => gigaflops / InterleavedRounds.Median(roundSeconds(engine)) / bestPeak;
+        _rows.Add(CompareRow.HigherIsBetter($"limit.mfu.{Name(preset)}.{objective}", Paired(BenchmarkEngine.Native),
+            settings.LibTorch ? Paired(BenchmarkEngine.LibTorch) : null, "of peak"));
+        _rows.Add(CompareRow.HigherIsBetter($"limit.mfu_best_peak.{Name(preset)}.{objective}", OverBest(BenchmarkEngine.Native),
+            settings.LibTorch ? OverBest(BenchmarkEngine.LibTorch) : null, "of peak"));
+    }
+
+    /// <summary>Each round's expected step of the BICO recipe: the mean of that round's NTP and BICO steps.</summary>
+    private IReadOnlyList<double> MixRoundSeconds(TrainStepWorkload.Preset preset, BenchmarkEngine engine)
+    {
+        var ntp = Step(preset, "ntp", engine).RoundSeconds;
+        var bico = Step(preset, "bico", engine).RoundSeconds;
+        return ntp.Select((seconds, round) => (seconds + bico[round]) / 2).ToArray();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reversal.Benchmarks.Limits;
 using Reversal.Benchmarks.Peers;
 using Reversal.Benchmarks.Workloads;
 using Reversal.Training.Attention;
@@ -39,8 +40,11 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
         return _rows;
     }
 
-    /// <summary>Seconds of one train step (median of round means) and our managed bytes allocated per step (NaN on LibTorch).</summary>
-    private sealed record StepTime(double Seconds, double AllocatedBytes);
+    /// <summary>
+    /// Seconds of one train step (median of round means), every round's mean in round order, and our managed bytes
+    /// allocated per step (NaN on LibTorch).
+    /// </summary>
+    private sealed record StepTime(double Seconds, IReadOnlyList<double> RoundSeconds, double AllocatedBytes);
 
     private void Train()
     {
@@ -117,9 +121,11 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
     private void MeasureSteps(TrainStepWorkload.Preset preset)
     {
         var keys = StepObjectives.SelectMany(objective => Engines().Select(engine => (preset, objective, engine))).ToArray();
-        var results = MeasureInterleaved(keys, "");
+        var probe = new PeakProbe(settings.FmaThreads, Math.Max(1, settings.FmaIterations / settings.Steps));
+        var results = MeasureInterleaved(keys, "", probe.Subject);
         for (int i = 0; i < keys.Length; i++)
-            _steps[keys[i]] = new StepTime(results[i].MedianSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
+            _steps[keys[i]] = new StepTime(results[i].MedianSeconds, results[i].RoundSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
+        _roundPeaks[preset] = probe.RoundGflops(settings.Rounds, settings.Steps);
     }
 
     /// <summary>Our engine, and LibTorch's when the run has it.</summary>
@@ -127,15 +133,18 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
 
     /// <summary>
     /// Train steps of <paramref name="keys"/> in --rounds interleaved rounds of --steps steps (<see cref="InterleavedRounds"/>),
-    /// one result per key in order; the console names each subject with <paramref name="prefix"/>.
+    /// one result per key in order (then one for <paramref name="extra"/>, a subject timed in the same rounds); the
+    /// console names each subject with <paramref name="prefix"/>.
     /// </summary>
-    private IReadOnlyList<InterleavedRounds.Result> MeasureInterleaved((TrainStepWorkload.Preset preset, string objective, BenchmarkEngine engine)[] keys, string prefix)
+    private IReadOnlyList<InterleavedRounds.Result> MeasureInterleaved((TrainStepWorkload.Preset preset, string objective, BenchmarkEngine engine)[] keys, string prefix,
+        InterleavedRounds.Subject? extra = null)
     {
         var workloads = new List<TrainStepWorkload>();
         try
         {
             foreach (var key in keys) workloads.Add(new TrainStepWorkload(key.preset, key.objective, key.engine));
-            var subjects = keys.Select((key, i) => new InterleavedRounds.Subject($"{prefix}{Name(key.preset)} {key.objective} {key.engine}", () => workloads[i].Step())).ToArray();
+            var subjects = keys.Select((key, i) => new InterleavedRounds.Subject($"{prefix}{Name(key.preset)} {key.objective} {key.engine}", () => workloads[i].Step())).ToList();
+            if (extra is not null) subjects.Add(extra);
             return InterleavedRounds.Measure(subjects, settings.Steps, settings.Rounds, cancellationToken);
         }
         finally
