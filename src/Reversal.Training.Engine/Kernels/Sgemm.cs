@@ -576,9 +576,9 @@ public static unsafe partial class Sgemm
 
         // Cost of a tile of mt × nt micro-tiles, in units of one micro-tile over the whole k: the compute mt·nt,
         // packing its A rows (≈ mt/4; splitting the columns repeats it) and a fixed overhead (≈ 2000 cycles, or
-        // AccumulatingTileOverhead when the kernels read C). Tiles are claimed dynamically, so the makespan is about
+        // ReadingTileOverhead when the kernels read C). Tiles are claimed dynamically, so the makespan is about
         // (rounds + ½) tiles.
-        double overhead = job.Accumulate ? AccumulatingTileOverhead : 128.0 / k;
+        double overhead = job.Accumulate || k > job.Kc ? ReadingTileOverhead : 128.0 / k;
         double best = double.MaxValue;
         int bestMt = Math.Min(maxMt, mu), bestNt = nu;
         for (int tn = 1; tn <= Math.Min(nu, 4 * threads); tn++)
@@ -599,12 +599,13 @@ public static unsafe partial class Sgemm
     }
 
     /// <summary>
-    /// Fixed cost of one tile of an accumulating product in <see cref="Plan"/>'s units (one micro-tile over the whole
-    /// k): its micro-kernels read C, and small tiles of such products ran 7–10% slower on two threads (the harness of
-    /// the 2026-12-02 performance notes: a 2048×256×256 product into C at 32-row tiles against 256-row tiles), so
-    /// these products take fewer, larger tiles.
+    /// Fixed cost, in <see cref="Plan"/>'s units (one micro-tile over the whole k), of one tile of a product whose
+    /// micro-kernels read C: one that accumulates into C, or one deeper than a k block (C is stored and reloaded between
+    /// blocks). Small tiles of such products ran 4–10% slower on two threads (the harness of the 2026-12-02 performance
+    /// notes: 2048×256×256 and 2048×256×704 into C, 7–10%; 2048×256×704, ×768, ×1408 and ×4096 from zero, 4–6%), so they
+    /// take fewer, larger tiles.
     /// </summary>
-    private const double AccumulatingTileOverhead = 32;
+    private const double ReadingTileOverhead = 32;
 
     private static void SetGrid(Job job, int mu, int nu, int mt, int nt, int mr, int nr)
     {
