@@ -35,6 +35,7 @@ public sealed class InterleavedRoundsTests
             Assert.Throws<ArgumentException>(() => InterleavedRounds.Measure([], runs: 1, rounds: 1));
             Assert.Throws<ArgumentOutOfRangeException>(() => InterleavedRounds.Measure([subject], runs: 0, rounds: 1));
             Assert.Throws<ArgumentOutOfRangeException>(() => InterleavedRounds.Measure([subject], runs: 1, rounds: 0));
+            Assert.Throws<ArgumentOutOfRangeException>(() => InterleavedRounds.Measure([subject with { Runs = 0 }], runs: 1, rounds: 1));
         });
     }
 
@@ -70,5 +71,18 @@ public sealed class InterleavedRoundsTests
             Assert.That(results[1].AllocatedBytesPerCall, Is.GreaterThanOrEqualTo(100_000));
             Assert.That(results[0].AllocatedBytesPerCall, Is.LessThan(100_000));
         });
+    }
+
+    /// <summary>A subject with runs of its own (a long probe, once a round) gets that many calls a round; the others get <c>runs</c>.</summary>
+    [Test]
+    public void A_subject_with_its_own_runs_is_called_that_often_each_round()
+    {
+        var calls = new List<string>();
+        var step = new InterleavedRounds.Subject("a", () => calls.Add("a"));
+        var probe = new InterleavedRounds.Subject("p", () => calls.Add("p"), Runs: 1);
+        var results = InterleavedRounds.Measure([step, probe], runs: 3, rounds: 2);
+        var timed = calls.Skip(calls.Count - 2 * (3 + 1)).ToArray();
+        Assert.That(string.Concat(timed), Is.EqualTo("aaap" + "paaa"));
+        Assert.That(results.Select(r => r.RoundSeconds.Count), Is.All.EqualTo(2));
     }
 }

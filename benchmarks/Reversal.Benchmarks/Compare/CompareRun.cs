@@ -121,11 +121,11 @@ internal sealed partial class CompareRun(CompareSettings settings, PyTorchScript
     private void MeasureSteps(TrainStepWorkload.Preset preset)
     {
         var keys = StepObjectives.SelectMany(objective => Engines().Select(engine => (preset, objective, engine))).ToArray();
-        var probe = new PeakProbe(settings.FmaThreads, Math.Max(1, settings.FmaIterations / settings.Steps));
+        var probe = new PeakProbe(settings.FmaThreads, settings.FmaIterations);
         var results = MeasureInterleaved(keys, "", probe.Subject);
         for (int i = 0; i < keys.Length; i++)
             _steps[keys[i]] = new StepTime(results[i].MedianSeconds, results[i].RoundSeconds, keys[i].engine == BenchmarkEngine.Native ? results[i].AllocatedBytesPerCall : double.NaN);
-        _roundPeaks[preset] = probe.RoundGflops(settings.Rounds, settings.Steps);
+        _roundPeaks[preset] = probe.RoundGflops(settings.Rounds);
     }
 
     /// <summary>Our engine, and LibTorch's when the run has it.</summary>

@@ -18,7 +18,9 @@ public static class InterleavedRounds
     /// <summary>One thing to time: a name for the console and the call.</summary>
     /// <param name="Name">Printed with the round means.</param>
     /// <param name="Call">One run (a train step, an attention call).</param>
-    public sealed record Subject(string Name, Action Call);
+    /// <param name="Runs">Timed calls of this subject per round; null for the <c>runs</c> of <see cref="Measure"/> (a long
+    /// call such as a peak probe runs once a round).</param>
+    public sealed record Subject(string Name, Action Call, int? Runs = null);
 
     /// <summary>A subject's result.</summary>
     /// <param name="MedianSeconds">Median over rounds of the mean seconds per call.</param>
@@ -27,13 +29,15 @@ public static class InterleavedRounds
     public sealed record Result(double MedianSeconds, IReadOnlyList<double> RoundSeconds, double AllocatedBytesPerCall);
 
     /// <summary>Warms every subject up, then times <paramref name="rounds"/> interleaved rounds of <paramref name="runs"/> calls each.</summary>
-    /// <exception cref="ArgumentException">No subjects, or fewer than one round or run.</exception>
+    /// <exception cref="ArgumentException">No subjects, or fewer than one round or run (of the call or of a subject).</exception>
     public static IReadOnlyList<Result> Measure(IReadOnlyList<Subject> subjects, int runs, int rounds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjects);
         if (subjects.Count == 0) throw new ArgumentException("At least one subject is needed.", nameof(subjects));
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        foreach (var subject in subjects)
+            if (subject.Runs is < 1) throw new ArgumentOutOfRangeException(nameof(subjects), subject.Runs, $"Subject '{subject.Name}' has {subject.Runs} runs per round; at least 1 is needed.");
         foreach (var subject in subjects) Warmup.Run(subject.Call, Warmup.Step);
 
         var seconds = subjects.Select(_ => new double[rounds]).ToArray();
@@ -44,17 +48,20 @@ public static class InterleavedRounds
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int s = (turn + round) % subjects.Count;
+                int calls = RunsOf(subjects[s], runs);
                 long before = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
-                for (int i = 0; i < runs; i++) subjects[s].Call();
-                seconds[s][round] = clock.Elapsed.TotalSeconds / runs;
+                for (int i = 0; i < calls; i++) subjects[s].Call();
+                seconds[s][round] = clock.Elapsed.TotalSeconds / calls;
                 allocated[s] += GC.GetTotalAllocatedBytes(precise: true) - before;
             }
         }
         for (int s = 0; s < subjects.Count; s++)
             Console.WriteLine($"  {subjects[s].Name}: {string.Join(" ", seconds[s].Select(x => FormattableString.Invariant($"{x * 1e3:0.0}")))} ms per call by round");
-        return seconds.Select((rows, s) => new Result(Median(rows), rows, allocated[s] / (double)(runs * rounds))).ToArray();
+        return seconds.Select((rows, s) => new Result(Median(rows), rows, allocated[s] / (double)(RunsOf(subjects[s], runs) * rounds))).ToArray();
     }
+
+    private static int RunsOf(Subject subject, int runs) => subject.Runs ?? runs;
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
     public static double Median(IReadOnlyList<double> values)
