@@ -9,11 +9,11 @@ namespace Reversal.Benchmarks.Limits;
 /// </summary>
 /// <remarks>
 /// On a shared virtual machine the clock, and with it both the peak and the step, drifts by 10–20% within minutes (the
-/// best-of-three peak of one compare run measured 389–476 GFLOP/s from run to run). A utilisation that divides a step
+/// FMA peak read 389–441 GFLOP/s in the compare runs of one day and up to 476 in harness runs). A utilisation that divides a step
 /// timed in one minute by a peak timed in another carries that drift; pairing each round's steps with that round's
 /// peak removes it, and the median over rounds drops a round a neighbour's burst slowed. The runs are as long as the
 /// best-of-three peak's (by default 200 million iterations, a third of a second): ten runs a tenth as long, with their
-/// threads' start and join around each, read 3–6% below a long run in the same minute, which would have raised the
+/// threads' start and join around each, read 2.6–6.5% below a long run in the same minute, which would have raised the
 /// utilisation as much.
 /// </remarks>
 /// <param name="threads">Threads of every probe run.</param>
