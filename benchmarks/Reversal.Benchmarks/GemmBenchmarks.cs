@@ -10,8 +10,8 @@ namespace Reversal.Benchmarks;
 
 /// <summary>
 /// SGEMM throughput at 1024³ and at the Llama training shapes (M×K×N: tokens × in × out), for the three transpose
-/// variants the training engine uses: <c>A·B</c> (<c>dx = dy·W</c>), <c>A·Bᵀ</c> (Linear forward <c>y = x·Wᵀ</c>)
-/// and <c>Aᵀ·B</c> (<c>dW = dyᵀ·x</c>), with 1 and 2 threads. A GFLOP/s column (2·M·N·K / mean time) is added.
+/// variants the training engine uses: <c>A·B</c> (<c>dx = dy·W</c>, also accumulating into C), <c>A·Bᵀ</c> (Linear
+/// forward <c>y = x·Wᵀ</c>) and <c>Aᵀ·B</c> (<c>dW = dyᵀ·x</c>), with 1 and 2 threads. A GFLOP/s column (2·M·N·K / mean time) is added.
 /// The shapes 256×2048×256 and 4096×2048×256 are the Small step's weight gradients as <c>Aᵀ·B</c> (M = out, K = the
 /// batch's 2,048 tokens, N = in: a q/k/v/o projection and the output head), which SGEMM cuts into ranges of k
 /// (split-K, <c>Sgemm.DepthParts</c>).
@@ -24,7 +24,7 @@ public class GemmBenchmarks
     private int _m, _k, _n, _savedThreads;
 
     /// <summary>Problem shape as <c>M×K×N</c>: op(A) is M×K, op(B) is K×N, C is M×N.</summary>
-    [Params("1024x1024x1024", "2048x128x352", "2048x256x704", "2048x704x256", "2048x256x4096", "256x2048x256", "4096x2048x256")]
+    [Params("1024x1024x1024", "2048x128x352", "2048x256x256", "2048x256x704", "2048x704x256", "2048x256x4096", "256x2048x256", "4096x2048x256")]
     public string Shape { get; set; } = "1024x1024x1024";
 
     /// <summary>Value of <see cref="Compute.MaxThreads"/> during the run.</summary>
@@ -53,6 +53,14 @@ public class GemmBenchmarks
     /// <summary><c>C = A·B</c>: A stored M×K, B stored K×N (the <c>dx = dy·W</c> layout).</summary>
     [Benchmark(Baseline = true, Description = "A·B")]
     public void AB() => Sgemm.Multiply(false, false, _m, _n, _k, _a, _k, _b, _n, _c, _n);
+
+    /// <summary>
+    /// <c>C += A·B</c>: the <c>dx = dy·W</c> layout accumulating into C, as the input gradient of a tensor that feeds
+    /// several projections takes their second and later contributions (k and v after q; up after gate). The kernels read
+    /// C, so SGEMM plans larger tiles for it (<c>Sgemm</c>'s tile planner).
+    /// </summary>
+    [Benchmark(Description = "C += A·B")]
+    public void ABInto() => Sgemm.Multiply(false, false, _m, _n, _k, _a, _k, _b, _n, _c, _n, accumulate: true);
 
     /// <summary><c>C = A·Bᵀ</c>: A stored M×K, B stored N×K (the Linear forward <c>y = x·Wᵀ</c> layout).</summary>
     [Benchmark(Description = "A·Bᵀ")]
