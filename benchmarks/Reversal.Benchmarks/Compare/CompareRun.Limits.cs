@@ -30,8 +30,7 @@ internal sealed partial class CompareRun
         foreach (var preset in Presets)
         {
             Next($"Model-FLOP utilisation {Name(preset)}");
-            Step(preset, "ntp", BenchmarkEngine.Native);    // measures the preset's steps and round peaks if not done yet
-            var roundPeaks = _roundPeaks[preset];
+            var roundPeaks = RoundPeaks(preset);
             _rows.Add(new CompareRow($"limit.fma_peak.{FmaPeak.PathName}.{Name(preset)}_rounds", InterleavedRounds.Median(roundPeaks), null, "GFLOP/s", null));
             AddUtilisation(preset, "ntp", peak, roundPeaks, engine => Step(preset, "ntp", engine).RoundSeconds);
             AddUtilisation(preset, "bico", peak, roundPeaks, engine => MixRoundSeconds(preset, engine));
@@ -48,6 +47,13 @@ internal sealed partial class CompareRun
             settings.LibTorch ? Paired(BenchmarkEngine.LibTorch) : null, "of peak"));
         _rows.Add(CompareRow.HigherIsBetter($"limit.mfu_best_peak.{Name(preset)}.{objective}", OverBest(BenchmarkEngine.Native),
             settings.LibTorch ? OverBest(BenchmarkEngine.LibTorch) : null, "of peak"));
+    }
+
+    /// <summary>The FMA peak of each train-step round of <paramref name="preset"/>, measuring the preset's steps first if not done yet.</summary>
+    private IReadOnlyList<double> RoundPeaks(TrainStepWorkload.Preset preset)
+    {
+        if (!_roundPeaks.ContainsKey(preset)) MeasureSteps(preset);
+        return _roundPeaks[preset];
     }
 
     /// <summary>Each round's expected step of the BICO recipe: the mean of that round's NTP and BICO steps.</summary>

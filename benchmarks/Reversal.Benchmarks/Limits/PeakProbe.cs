@@ -34,7 +34,7 @@ public sealed class PeakProbe(int threads, long iterations)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         int first = _seconds.Count - rounds;
-        if (first < 0) throw new InvalidOperationException($"The probe ran {_seconds.Count} times but {rounds} rounds need {rounds}.");
+        if (first < 0) throw new InvalidOperationException($"The probe ran {_seconds.Count} times but {rounds} rounds need one run each.");
         double flopsPerCall = threads * iterations * FmaPeak.FlopsPerIteration;
         return _seconds.Skip(first).Select(seconds => flopsPerCall / seconds / 1e9).ToArray();
     }
