@@ -139,9 +139,56 @@ public partial class SgemmTests
     {
         if (!(Fma.IsSupported || AdvSimd.IsSupported)) Assert.Ignore("No hardware FMA: the scalar kernel multiplies then adds.");
         const int m = 19, n = 131, k = 600;    // ≈ 1.5M multiply-adds: above the parallel threshold (2²⁰)
-        foreach (bool ta in new[] { false, true })
-            foreach (bool tb in new[] { false, true })
-                AssertOneFusedChainOnEveryPath(ta, tb, m, n, k, accumulate: true, operandSeed: 3, initialSeed: 4);
+        int saved = Sgemm.KBlockOverride;
+        try
+        {
+            // One block (the cache-based depth on a 48 KiB L1), two of 304 and three of 200 (limits 512 and 256).
+            foreach (int limit in new[] { 0, 512, 256 })
+            {
+                Sgemm.KBlockOverride = limit;
+                foreach (bool ta in new[] { false, true })
+                    foreach (bool tb in new[] { false, true })
+                        AssertOneFusedChainOnEveryPath(ta, tb, m, n, k, accumulate: true, operandSeed: 3, initialSeed: 4);
+            }
+        }
+        finally
+        {
+            Sgemm.KBlockOverride = saved;
+        }
+    }
+
+    /// <summary>
+    /// The k-block depth follows the L1 data cache: 1,024 when the kernel's A micro-panel of that depth (MR × 1,024
+    /// floats) fits in two thirds of it, else 512; an override must be 0 or a multiple of 8 up to 1,024.
+    /// </summary>
+    [Test, NonParallelizable]
+    public void KBlockLimit_FollowsTheL1DataCache()
+    {
+        foreach (Sgemm.KernelKind kind in Enum.GetValues<Sgemm.KernelKind>())
+        {
+            int rows = kind switch { Sgemm.KernelKind.Vector512 => 8, Sgemm.KernelKind.Vector256 => 6, _ => 4 };
+            int? l1 = ProcessorCaches.L1DataBytes;
+            int expected = l1 is int bytes && 3L * rows * 1024 * sizeof(float) <= 2L * bytes ? 1024 : 512;
+            Assert.That(Sgemm.KBlockLimit(kind), Is.EqualTo(expected), $"{kind}, L1 data cache {l1?.ToString() ?? "unknown"} bytes");
+        }
+        if (ProcessorCaches.L1DataBytes is int size)
+            Assert.That(size, Is.InRange(8 * 1024, 1024 * 1024), "a level-1 data cache of a plausible size");
+        else if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+            TestContext.Out.WriteLine("This x86 processor reports no L1 data cache size: the k blocks stay 512 deep.");
+
+        int saved = Sgemm.KBlockOverride;
+        try
+        {
+            Sgemm.KBlockOverride = 256;
+            Assert.That(Sgemm.KBlockLimit(Sgemm.KernelKind.Vector256), Is.EqualTo(256));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.KBlockOverride = 2048);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.KBlockOverride = 100);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.KBlockOverride = -8);
+        }
+        finally
+        {
+            Sgemm.KBlockOverride = saved;
+        }
     }
 
     /// <summary>
