@@ -11,8 +11,10 @@ internal sealed partial class CompareRun
     private readonly Dictionary<TrainStepWorkload.Preset, IReadOnlyList<double>> _roundPeaks = [];
 
     /// <summary>
-    /// <c>limit.fma_peak.{instructions}</c> (GFLOP/s, the best of three runs), <c>limit.gemm_share</c> (SGEMM 1024, its
-    /// fastest batch, ÷ that peak; see <see cref="GemmRate"/>) and, per preset, <c>limit.fma_peak.{instructions}.{preset}_rounds</c>
+    /// <c>limit.fma_peak.{instructions}</c> (GFLOP/s, the best of three runs); <c>limit.gemm_share</c>, SGEMM 1024 over
+    /// the peak of the same minutes (<see cref="PairedGemmShare"/>), with <c>limit.fma_peak.{instructions}.gemm_rounds</c>
+    /// (the median of those rounds' peaks) and <c>limit.gemm_share_best_peak</c> (the fastest batch of
+    /// <see cref="GemmRate"/> ÷ the best-of-three peak, minutes apart, for comparison); and, per preset, <c>limit.fma_peak.{instructions}.{preset}_rounds</c>
     /// (the median of the peaks sampled in the train-step rounds, <see cref="PeakProbe"/>) and
     /// <c>limit.mfu.{tiny,small}.{ntp,bico}</c>: model FLOPs (<see cref="TrainStepWorkload.ModelFlopsPerStep"/>) per
     /// second ÷ peak, each round's step over the same round's peak, the median over rounds; for the NTP step and for
@@ -25,8 +27,12 @@ internal sealed partial class CompareRun
         Next($"FMA peak ({FmaPeak.PathName}, {settings.FmaThreads} threads)");
         double peak = _fmaPeak ??= FmaPeak.Gflops(settings.FmaThreads, settings.FmaIterations);
         _rows.Add(new CompareRow($"limit.fma_peak.{FmaPeak.PathName}", peak, null, "GFLOP/s", null));
+        Next("SGEMM 1024 and the FMA peak in interleaved rounds");
+        var share = PairedGemmShare();
+        _rows.Add(new CompareRow($"limit.fma_peak.{FmaPeak.PathName}.gemm_rounds", InterleavedRounds.Median(share.Peaks), null, "GFLOP/s", null));
+        _rows.Add(CompareRow.HigherIsBetter("limit.gemm_share", share.Ours, share.LibTorch, "of peak"));
         Next("SGEMM 1024");
-        _rows.Add(CompareRow.HigherIsBetter("limit.gemm_share", OurGemm().BestBatchGflops / peak, settings.LibTorch ? TorchGemm().BestBatchGflops / peak : null, "of peak"));
+        _rows.Add(CompareRow.HigherIsBetter("limit.gemm_share_best_peak", OurGemm().BestBatchGflops / peak, settings.LibTorch ? TorchGemm().BestBatchGflops / peak : null, "of peak"));
         foreach (var preset in Presets)
         {
             Next($"Model-FLOP utilisation {Name(preset)}");
@@ -48,6 +54,36 @@ internal sealed partial class CompareRun
         _rows.Add(CompareRow.HigherIsBetter($"limit.mfu_best_peak.{Name(preset)}.{objective}", OverBest(BenchmarkEngine.Native),
             settings.LibTorch ? OverBest(BenchmarkEngine.LibTorch) : null, "of peak"));
     }
+
+    /// <summary>
+    /// SGEMM 1024 (C = A·B) as a share of the FMA peak measured in the same minutes: --rounds interleaved rounds
+    /// (<see cref="InterleavedRounds"/>), each one peak run as long as a trial of the best-of-three peak
+    /// (<see cref="PeakProbe"/>) and <see cref="GemmCallsPerRound"/> products of each engine; a round's share is its
+    /// products' FLOPs per second over its peak, and the result the median over rounds (as <c>limit.mfu.*</c>). The
+    /// machine's speed drifts by 10–25% within minutes (the peak read 290–437 GFLOP/s in one afternoon's harness runs),
+    /// so a fastest batch and a best-of-three peak timed minutes apart can land on different sides of a drift.
+    /// </summary>
+    private (double Ours, double? LibTorch, IReadOnlyList<double> Peaks) PairedGemmShare()
+    {
+        const int size = 1024;
+        double gigaflops = 2.0 * size * size * size / 1e9;
+        var probe = new PeakProbe(settings.FmaThreads, settings.FmaIterations);
+        using var torch = settings.LibTorch ? new LibTorchBenchmark.GemmCall(size, size, size) : null;
+        var subjects = new List<InterleavedRounds.Subject>
+        {
+            probe.Subject,
+            new("ours SGEMM 1024", OurBenchmark.GemmCall(size, size, size), GemmCallsPerRound),
+        };
+        if (torch is not null) subjects.Add(new("LibTorch torch.mm 1024", torch.Call, GemmCallsPerRound));
+        var results = InterleavedRounds.Measure(subjects, runs: 1, settings.Rounds);
+        var peaks = probe.RoundGflops(settings.Rounds);
+        double Share(InterleavedRounds.Result result) =>
+            InterleavedRounds.Median(result.RoundSeconds.Select((seconds, round) => gigaflops / seconds / peaks[round]).ToArray());
+        return (Share(results[1]), torch is null ? null : Share(results[2]), peaks);
+    }
+
+    /// <summary>Products of each engine per round of <see cref="PairedGemmShare"/>: about a third of a second of ours, as long as a peak run.</summary>
+    private const int GemmCallsPerRound = 50;
 
     /// <summary>The FMA peak of each train-step round of <paramref name="preset"/>, measuring the preset's steps first if not done yet.</summary>
     private IReadOnlyList<double> RoundPeaks(TrainStepWorkload.Preset preset)

@@ -8,7 +8,7 @@ namespace Reversal.Benchmarks.Compare;
 /// </summary>
 /// <remarks>
 /// The mean is what the PyTorch script reports (the mean of 10 calls), so the <c>gemm.1024</c> row against it uses the mean.
-/// The FMA peak is the best of its runs, so the share of the peak (<c>limit.gemm_share</c>) and the LibTorch row, which
+/// The FMA peak is the best of its runs, so the share of that peak (<c>limit.gemm_share_best_peak</c>) and the LibTorch row, which
 /// measures both engines the same way, use the fastest batch: on a shared virtual machine a 130 ms window is often
 /// slowed by other guests, and the best sustained batch is the statistic comparable with a best-of peak.
 /// </remarks>

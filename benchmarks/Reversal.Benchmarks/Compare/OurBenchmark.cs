@@ -28,13 +28,16 @@ public static class OurBenchmark
     }
 
     /// <summary>SGEMM rate for C = A·B at m×k×n (see <see cref="GemmRate"/>).</summary>
-    public static GemmRate Gemm(int m, int k, int n)
+    public static GemmRate Gemm(int m, int k, int n) => GemmRate.Measure(m, k, n, GemmCall(m, k, n));
+
+    /// <summary>One SGEMM call C = A·B at m×k×n on fixed random operands (seed 0), for timing.</summary>
+    public static Action GemmCall(int m, int k, int n)
     {
         var random = new SeededRandom(0);
         var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = (float)random.NextGaussian();
         for (int i = 0; i < b.Length; i++) b[i] = (float)random.NextGaussian();
-        return GemmRate.Measure(m, k, n, () => Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n));
+        return () => Sgemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
     }
 
     /// <summary>Peak resident set (VmHWM) of this process in MB (Linux); 0 where /proc is unavailable.</summary>

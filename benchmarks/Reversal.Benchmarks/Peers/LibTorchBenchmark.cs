@@ -32,9 +32,32 @@ public static class LibTorchBenchmark
     /// <summary><c>torch.mm</c> rate for an m×k by k×n float32 product (see <see cref="GemmRate"/>).</summary>
     public static GemmRate Gemm(int m, int k, int n)
     {
-        var generator = new torch.Generator(0);
-        using var a = torch.randn([m, k], generator: generator);
-        using var b = torch.randn([k, n], generator: generator);
-        return GemmRate.Measure(m, k, n, () => torch.mm(a, b).Dispose());
+        using var product = new GemmCall(m, k, n);
+        return GemmRate.Measure(m, k, n, product.Call);
+    }
+
+    /// <summary>One <c>torch.mm</c> call on fixed random m×k and k×n operands (generator seed 0), for timing; dispose to free them.</summary>
+    public sealed class GemmCall : IDisposable
+    {
+        private readonly torch.Tensor _a, _b;
+
+        /// <summary>Creates the operands.</summary>
+        public GemmCall(int m, int k, int n)
+        {
+            var generator = new torch.Generator(0);
+            _a = torch.randn([m, k], generator: generator);
+            _b = torch.randn([k, n], generator: generator);
+            Call = () => torch.mm(_a, _b).Dispose();
+        }
+
+        /// <summary>One product (its result is disposed at once).</summary>
+        public Action Call { get; }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _a.Dispose();
+            _b.Dispose();
+        }
     }
 }
