@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Reversal.Benchmarks.Compare;
 using Reversal.Training.Engine.Runtime;
 
 namespace Reversal.Benchmarks.Workloads;
@@ -45,12 +46,16 @@ public sealed class StepBreakdown
     /// <summary>Profiled steps.</summary>
     public int Steps { get; }
 
-    /// <summary>Profiles <paramref name="steps"/> train steps after two warm-up steps.</summary>
+    /// <summary>
+    /// Profiles <paramref name="steps"/> train steps after the train rows' warm-up (<see cref="Warmup.Step"/>: at least
+    /// two steps and three seconds, which covers the JIT's optimisation of the step's code). Profile one objective at a
+    /// time: a mix draws its objective per step, so a warm-up can miss one of them.
+    /// </summary>
     public static StepBreakdown Measure(TrainStepWorkload.Preset preset, string objective, int steps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         using var workload = new TrainStepWorkload(preset, objective);
-        for (int i = 0; i < 2; i++) workload.Step();
+        Warmup.Run(() => workload.Step(), Warmup.Step);
         using var profile = OperationProfile.Start();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) workload.Step();
