@@ -17,9 +17,10 @@ namespace Reversal.Training.Engine.Kernels;
 /// <para>
 /// Implementation (GotoBLAS / BLIS style): <c>op(B)</c> is packed once per call into contiguous column panels of NR
 /// columns (zero-padded to whole panels); for each MR-row strip of <c>C</c> and each k block (at most 1,024 deep, or
-/// 512 where the L1 data cache is small: <see cref="KBlockLimit"/>), the strip of <c>op(A)</c> is packed into an L1-resident micro-panel and swept across all B panels by a
-/// register-blocked micro-kernel: Vector512 with an 8×32 tile when <see cref="Vector512.IsHardwareAccelerated"/>,
-/// otherwise Vector256 + FMA with a 6×16 tile, otherwise a scalar 4×4 tile. Packing uses vector copies or 8×8
+/// 512 where the L1 data cache is small: <see cref="KBlockLimit"/>), the strip of <c>op(A)</c> is packed into an
+/// L1-resident micro-panel and swept across all B panels by a register-blocked micro-kernel: Vector512 with an 8×32
+/// tile when <see cref="Vector512.IsHardwareAccelerated"/>, otherwise Vector256 + FMA with a 6×16 tile, otherwise a
+/// scalar 4×4 tile. Packing uses vector copies or 8×8
 /// in-register transposes (for the 6-row kernel's A panels, 6×8 blocks transposed with two zero rows), so the A·B,
 /// A·Bᵀ and Aᵀ·B layouts all run at kernel speed. Edge tiles are computed on
 /// the zero-padded panels into a scratch tile and only their valid part is written back, so elements of <c>C</c>
@@ -385,8 +386,8 @@ public static unsafe partial class Sgemm
     /// that depth (MR × 1,024 floats) takes at most two thirds of the L1 data cache
     /// (<see cref="ProcessorCaches.L1DataBytes"/>; 48 KiB for the 8-row kernel's 32 KiB), else 512. A product up to
     /// 1,024 deep then runs as one block, packing each A strip once and storing each tile of C once instead of twice:
-    /// SGEMM 1024³ ran 1.045–1.05× faster on two threads of the AVX-512 machine of the performance notes (48 KiB L1),
-    /// 2048×1024×1024 1.036×, the train steps' 704-deep products level to 1.02× and shallower ones unchanged. The
+    /// SGEMM 1024³ ran 1.045–1.09× faster on two threads of the AVX-512 machine of the performance notes (48 KiB L1),
+    /// 2048×1024×1024 1.04–1.12×, the train steps' 704-deep products 0.97–1.02× and shallower ones unchanged. The
     /// block depth never changes the arithmetic (see the class remarks), only the speed.
     /// </summary>
     internal static int KBlockLimit(KernelKind kind)
