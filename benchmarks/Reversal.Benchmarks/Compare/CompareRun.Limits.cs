@@ -47,7 +47,7 @@ internal sealed partial class CompareRun
         Func<BenchmarkEngine, IReadOnlyList<double>> roundSeconds)
     {
         double gigaflops = TrainStepWorkload.ModelFlopsPerStep(preset, objective == "ntp" ? "ntp" : "bico-mix") / 1e9;
-        double Paired(BenchmarkEngine engine) => InterleavedRounds.Median(roundSeconds(engine).Select((seconds, round) => gigaflops / seconds / roundPeaks[round]).ToArray());
+        double Paired(BenchmarkEngine engine) => PeakProbe.MedianShare(gigaflops, roundSeconds(engine), roundPeaks);
         double OverBest(BenchmarkEngine engine) => gigaflops / InterleavedRounds.Median(roundSeconds(engine)) / bestPeak;
         _rows.Add(CompareRow.HigherIsBetter($"limit.mfu.{Name(preset)}.{objective}", Paired(BenchmarkEngine.Native),
             settings.LibTorch ? Paired(BenchmarkEngine.LibTorch) : null, "of peak"));
@@ -77,9 +77,8 @@ internal sealed partial class CompareRun
         if (torch is not null) subjects.Add(new("LibTorch torch.mm 1024", torch.Call, GemmCallsPerRound));
         var results = InterleavedRounds.Measure(subjects, runs: 1, settings.Rounds);
         var peaks = probe.RoundGflops(settings.Rounds);
-        double Share(InterleavedRounds.Result result) =>
-            InterleavedRounds.Median(result.RoundSeconds.Select((seconds, round) => gigaflops / seconds / peaks[round]).ToArray());
-        return (Share(results[1]), torch is null ? null : Share(results[2]), peaks);
+        return (PeakProbe.MedianShare(gigaflops, results[1].RoundSeconds, peaks),
+            torch is null ? null : PeakProbe.MedianShare(gigaflops, results[2].RoundSeconds, peaks), peaks);
     }
 
     /// <summary>Products of each engine per round of <see cref="PairedGemmShare"/>: about a third of a second of ours, as long as a peak run.</summary>

@@ -38,4 +38,19 @@ public sealed class PeakProbe(int threads, long iterations)
         double flopsPerCall = threads * iterations * FmaPeak.FlopsPerIteration;
         return _seconds.Skip(first).Select(seconds => flopsPerCall / seconds / 1e9).ToArray();
     }
+
+    /// <summary>
+    /// The share of the peak a call used, paired by round: the median over rounds of
+    /// <c>gigaflops / roundSeconds[r] / roundPeaks[r]</c> (a call's GFLOP over its mean seconds in round r, over that
+    /// round's peak in GFLOP/s, <see cref="RoundGflops"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The two lists differ in length or are empty.</exception>
+    public static double MedianShare(double gigaflops, IReadOnlyList<double> roundSeconds, IReadOnlyList<double> roundPeaks)
+    {
+        ArgumentNullException.ThrowIfNull(roundSeconds);
+        ArgumentNullException.ThrowIfNull(roundPeaks);
+        if (roundSeconds.Count != roundPeaks.Count)
+            throw new ArgumentException($"{roundSeconds.Count} rounds of seconds but {roundPeaks.Count} round peaks.", nameof(roundPeaks));
+        return InterleavedRounds.Median(roundSeconds.Select((seconds, round) => gigaflops / seconds / roundPeaks[round]).ToArray());
+    }
 }
